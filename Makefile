@@ -1,0 +1,60 @@
+# Kurs „Self-Attention“ – alle Befehle. Die virtuelle Umgebung entsteht bei Bedarf selbst.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installiert
+BOOK_HTML := _build/html/index.html
+NBVAL := $(BIN)/pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:randomly
+
+.PHONY: help venv book lab notebooks test lint unit nbval browser spelling bench clean
+
+help:
+	@echo "make book       – Buch bauen (legt .venv an, falls nötig)"
+	@echo "make test       – alle Tests: ruff, Bibliothek, Notebooks (nbval), Buch, Browser, Rechtschreibung"
+	@echo "make lab        – JupyterLab auf Deutsch starten"
+	@echo "make notebooks  – alle Notebooks neu ausführen und Ausgaben speichern"
+	@echo "make bench      – Zeitmessungen auf diesem Rechner"
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . -W -n --keep-going
+	@echo "Das Buch liegt unter file://$(CURDIR)/$(BOOK_HTML)"
+
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings
+
+lab: $(STAMP)
+	mkdir -p $(LAB_SETTINGS)
+	cp tools/jupyterlab-overrides.json $(LAB_SETTINGS)/overrides.json
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=chapters
+
+notebooks: $(STAMP)
+	$(BIN)/python -m aufmerksamkeit.notebooks chapters
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+unit: $(STAMP)
+	$(BIN)/pytest tests -q --ignore=tests/book
+
+nbval: $(STAMP)
+	$(NBVAL) -q chapters
+
+browser: $(STAMP)
+	$(BIN)/pytest tests/book -q
+
+test: lint unit nbval book browser
+
+bench: $(STAMP)
+	$(BIN)/python -m aufmerksamkeit.benchmarks
+
+clean:
+	rm -rf _build

@@ -1,0 +1,112 @@
+"""Skalierte Skalarprodukt-Aufmerksamkeit (Scaled Dot-Product Attention) in NumPy.
+
+Die Funktionen folgen der Formel aus Vaswani et al. (2017):
+
+    Attention(Q, K, V) = softmax(Q Kᵀ / √d_k) V
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from aufmerksamkeit.validation import (
+    as_float_array,
+    broadcast_batch_shape,
+    check_mask,
+)
+
+
+def softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
+    """Numerisch stabile Softmax entlang ``axis``.
+
+    Vor dem Exponenzieren wird das Maximum abgezogen; so laufen auch
+    Logits wie ±1e4 nicht über. Zeilen, die nur aus ``-inf`` bestehen,
+    ergeben Nullen statt NaN.
+    """
+    x = as_float_array(x, "x", allow_minus_inf=True)
+    if x.ndim == 0:
+        raise ValueError("softmax braucht mindestens eine Achse, erhalten: ein Skalar.")
+    if not -x.ndim <= axis < x.ndim:
+        raise ValueError(f"axis={axis} passt nicht zu einem Array der Form {x.shape}.")
+    return _softmax(x, axis)
+
+
+def _softmax(x: np.ndarray, axis: int) -> np.ndarray:
+    x_max = np.max(x, axis=axis, keepdims=True)
+    x_max = np.where(np.isfinite(x_max), x_max, 0.0)
+    exp = np.exp(x - x_max)
+    total = np.sum(exp, axis=axis, keepdims=True)
+    return np.divide(exp, total, out=np.zeros_like(exp), where=total > 0)
+
+
+def causal_mask(length_q: int, length_k: int | None = None) -> np.ndarray:
+    """Kausale Maske der Form ``(L, S)``: Position i darf die Positionen 0…i beachten.
+
+    Wie ``is_causal`` in PyTorch ist sie oben links ausgerichtet
+    (untere Dreiecksmatrix, ``True`` = darf beachten).
+    """
+    length_k = length_q if length_k is None else length_k
+    return np.tril(np.ones((length_q, length_k), dtype=bool))
+
+
+def scaled_dot_product_attention(
+    q: np.ndarray,
+    k: np.ndarray,
+    v: np.ndarray,
+    mask: np.ndarray | None = None,
+    *,
+    causal: bool = False,
+    scale: float | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Skalierte Skalarprodukt-Aufmerksamkeit.
+
+    Formen: ``q`` (..., L, d), ``k`` (..., S, d), ``v`` (..., S, d_v);
+    die Stapel-Dimensionen (...) werden gebroadcastet.
+
+    ``mask`` ist boolesch und auf (..., L, S) broadcastbar; ``True`` heißt
+    „darf beachten“ (wie bei ``torch.nn.functional.scaled_dot_product_attention``).
+    ``causal=True`` fügt die kausale Maske hinzu. ``scale`` ist standardmäßig
+    ``1/√d``. Eine Abfragezeile ohne erlaubten Schlüssel erhält Gewichte 0
+    und Ausgabe 0.
+
+    Rückgabe: ``(ausgabe, gewichte)`` mit den Formen (..., L, d_v) und (..., L, S).
+    """
+    q = as_float_array(q, "q", min_ndim=2)
+    k = as_float_array(k, "k", min_ndim=2)
+    v = as_float_array(v, "v", min_ndim=2)
+    dtype = np.result_type(q, k, v)
+    _check_qkv_shapes(q, k, v)
+    length_q, length_k = q.shape[-2], k.shape[-2]
+    batch_shape = broadcast_batch_shape(q=q, k=k, v=v)
+
+    if scale is None:
+        scale = 1.0 / np.sqrt(q.shape[-1]) if q.shape[-1] > 0 else 1.0
+    elif not np.isfinite(scale):
+        raise ValueError(f"scale muss eine endliche Zahl sein, erhalten: {scale}.")
+
+    allowed = np.ones((length_q, length_k), dtype=bool)
+    if mask is not None:
+        allowed = check_mask(mask, batch_shape + (length_q, length_k))
+    if causal:
+        allowed = allowed & causal_mask(length_q, length_k)
+
+    scores = (q @ np.swapaxes(k, -1, -2)) * dtype.type(scale)  # (..., L, S)
+    scores = np.where(allowed, scores, -np.inf)
+    weights = _softmax(scores, axis=-1).astype(dtype, copy=False)  # (..., L, S)
+    output = weights @ v  # (..., L, d_v)
+    return output.astype(dtype, copy=False), weights
+
+
+def _check_qkv_shapes(q: np.ndarray, k: np.ndarray, v: np.ndarray) -> None:
+    if q.shape[-1] != k.shape[-1]:
+        raise ValueError(
+            "Abfrage und Schlüssel brauchen dieselbe Merkmalsdimension d: "
+            f"q hat die Form {q.shape} (d={q.shape[-1]}), "
+            f"k hat die Form {k.shape} (d={k.shape[-1]})."
+        )
+    if k.shape[-2] != v.shape[-2]:
+        raise ValueError(
+            "Schlüssel und Werte brauchen dieselbe Sequenzlänge S: "
+            f"k hat die Form {k.shape} (S={k.shape[-2]}), "
+            f"v hat die Form {v.shape} (S={v.shape[-2]})."
+        )

@@ -1,0 +1,59 @@
+"""Notebooks neu ausführen und ihre Ausgaben speichern (``make notebooks``).
+
+Aufruf: ``python -m aufmerksamkeit.notebooks [Ordner oder Notebooks …]``.
+Jedes Notebook läuft in seinem eigenen Ordner, von oben nach unten; der
+Widget-Zustand wird nicht gespeichert (er wäre groß und zufällig benannt).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+
+def find_notebooks(paths: list[str]) -> list[Path]:
+    """Alle Notebooks unter den angegebenen Pfaden, ohne Build- und Prüfpunktordner."""
+    found: list[Path] = []
+    for path in map(Path, paths):
+        candidates = [path] if path.suffix == ".ipynb" else sorted(path.rglob("*.ipynb"))
+        found += [
+            nb for nb in candidates if not {"_build", ".ipynb_checkpoints"} & set(nb.parts)
+        ]
+    return found
+
+
+def execute_notebook(path: Path, timeout: int = 600) -> float:
+    """Führt ein Notebook aus, speichert es und gibt die Laufzeit in Sekunden zurück."""
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        notebook,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        store_widget_state=False,
+    )
+    start = time.perf_counter()
+    client.execute()
+    seconds = time.perf_counter() - start
+    notebook.metadata.pop("widgets", None)
+    nbformat.write(notebook, path)
+    return seconds
+
+
+def main(argv: list[str]) -> int:
+    notebooks = find_notebooks(argv or ["chapters"])
+    if not notebooks:
+        print("Keine Notebooks gefunden.", file=sys.stderr)
+        return 1
+    for path in notebooks:
+        seconds = execute_notebook(path)
+        print(f"{seconds:6.1f} s  {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
