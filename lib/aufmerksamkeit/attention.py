@@ -86,7 +86,7 @@ def scaled_dot_product_attention(
 
     allowed = np.ones((length_q, length_k), dtype=bool)
     if mask is not None:
-        allowed = check_mask(mask, batch_shape + (length_q, length_k))
+        allowed = check_mask(mask, (*batch_shape, length_q, length_k))
     if causal:
         allowed = allowed & causal_mask(length_q, length_k)
 

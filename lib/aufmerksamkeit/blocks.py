@@ -27,7 +27,9 @@ class TokenEmbedding(nn.Module):
     ) -> None:
         super().__init__()
         if positions not in ("sinus", "gelernt", None):
-            raise ValueError(f"positions muss 'sinus', 'gelernt' oder None sein, erhalten: {positions!r}.")
+            raise ValueError(
+                f"positions muss 'sinus', 'gelernt' oder None sein, erhalten: {positions!r}."
+            )
         self.token = nn.Embedding(vocab_size, embed_dim)
         self.max_len = max_len
         self.positions = positions
@@ -41,7 +43,9 @@ class TokenEmbedding(nn.Module):
     def forward(self, tokens: torch.Tensor) -> torch.Tensor:
         length = tokens.shape[1]
         if length > self.max_len:
-            raise ValueError(f"Die Sequenz hat {length} Tokens, erlaubt sind höchstens {self.max_len}.")
+            raise ValueError(
+                f"Die Sequenz hat {length} Tokens, erlaubt sind höchstens {self.max_len}."
+            )
         return self.token(tokens) + self.position[:length]  # (N, L, E)
 
 

@@ -111,7 +111,10 @@ class SliderFigure:
                     f"{html.escape(text)}</option>"
                     for j, text in enumerate(labels)
                 )
-                control = f'<select data-regler="{i}" aria-label="{html.escape(label)}">{options}</select>'
+                control = (
+                    f'<select data-regler="{i}" aria-label="{html.escape(label)}">'
+                    f"{options}</select>"
+                )
             rows.append(f'<label class="aufm-regler">{html.escape(label)} {control}</label>')
         index = self._frame_index(self.initial)
         data = {
@@ -139,8 +142,12 @@ class SliderFigure:
                 else widgets.Dropdown
             )
             controls.append(
-                kind(options=options, value=self.initial[i], description=label,
-                     style={"description_width": "initial"})
+                kind(
+                    options=options,
+                    value=self.initial[i],
+                    description=label,
+                    style={"description_width": "initial"},
+                )
             )
         index = self._frame_index(self.initial)
         image = widgets.HTML(self._img_tag(index))

@@ -20,9 +20,7 @@ def find_notebooks(paths: list[str]) -> list[Path]:
     found: list[Path] = []
     for path in map(Path, paths):
         candidates = [path] if path.suffix == ".ipynb" else sorted(path.rglob("*.ipynb"))
-        found += [
-            nb for nb in candidates if not {"_build", ".ipynb_checkpoints"} & set(nb.parts)
-        ]
+        found += [nb for nb in candidates if not {"_build", ".ipynb_checkpoints"} & set(nb.parts)]
     return found
 
 

@@ -20,9 +20,7 @@ def as_float_array(
     """
     array = np.asarray(_to_numpy(x))
     if array.dtype == bool or not np.issubdtype(array.dtype, np.number):
-        raise TypeError(
-            f"{name} muss Zahlen enthalten, erhalten: Datentyp {array.dtype}."
-        )
+        raise TypeError(f"{name} muss Zahlen enthalten, erhalten: Datentyp {array.dtype}.")
     if np.issubdtype(array.dtype, np.complexfloating):
         raise TypeError(f"{name} darf nicht komplex sein (Datentyp {array.dtype}).")
     if not np.issubdtype(array.dtype, np.floating):
@@ -48,9 +46,7 @@ def broadcast_batch_shape(**arrays: np.ndarray) -> tuple[int, ...]:
         described = ", ".join(
             f"{name} {a.shape} (Stapel {shapes[name]})" for name, a in arrays.items()
         )
-        raise ValueError(
-            f"Die Stapel-Dimensionen passen nicht zusammen: {described}."
-        ) from None
+        raise ValueError(f"Die Stapel-Dimensionen passen nicht zusammen: {described}.") from None
 
 
 def check_mask(mask: object, target_shape: tuple[int, ...]) -> np.ndarray:
