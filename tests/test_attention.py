@@ -5,6 +5,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 from aufmerksamkeit import causal_mask, scaled_dot_product_attention, softmax
+from aufmerksamkeit.attention import with_temperature
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -270,3 +271,19 @@ def test_error_for_nan_input():
     q[0, 0] = np.nan
     with pytest.raises(ValueError, match="q enthält NaN"):
         scaled_dot_product_attention(q, np.zeros((5, 4)), np.zeros((5, 2)))
+
+
+@pytest.mark.parametrize("temperature", [0.25, 0.5, 1.0, 2.0, 5.0])
+def test_with_temperature_equals_softmax_of_scaled_scores(temperature):
+    scores = np.random.default_rng(8).normal(size=(3, 6)) * 3
+    scores[0, 2] = -np.inf  # ausgeblendet
+    weights = softmax(scores)
+    expected = softmax(scores / temperature)
+    np.testing.assert_allclose(with_temperature(weights, temperature), expected, atol=1e-12)
+
+
+def test_with_temperature_rejects_bad_values():
+    with pytest.raises(ValueError, match="positiv"):
+        with_temperature(np.array([0.5, 0.5]), 0.0)
+    with pytest.raises(ValueError, match="nichtnegativ"):
+        with_temperature(np.array([-0.5, 1.5]), 1.0)

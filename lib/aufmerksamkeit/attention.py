@@ -110,3 +110,20 @@ def _check_qkv_shapes(q: np.ndarray, k: np.ndarray, v: np.ndarray) -> None:
             f"k hat die Form {k.shape} (S={k.shape[-2]}), "
             f"v hat die Form {v.shape} (S={v.shape[-2]})."
         )
+
+
+def with_temperature(weights: np.ndarray, temperature: float, axis: int = -1) -> np.ndarray:
+    """Rechnet Softmax-Gewichte auf eine andere Temperatur T um.
+
+    Aus ``w = softmax(s)`` folgt ``softmax(s / T) = w^(1/T) / Σ w^(1/T)``;
+    die ursprünglichen Scores ``s`` werden dafür nicht gebraucht.
+    ``T < 1`` schärft die Verteilung, ``T > 1`` glättet sie.
+    """
+    weights = as_float_array(weights, "weights")
+    if np.any(weights < 0):
+        raise ValueError("weights müssen nichtnegativ sein (Softmax-Gewichte).")
+    if not np.isfinite(temperature) or temperature <= 0:
+        raise ValueError(f"Die Temperatur muss positiv sein, erhalten: {temperature}.")
+    with np.errstate(divide="ignore"):
+        logits = np.log(weights) / temperature  # log 0 = −inf: ausgeblendete Schlüssel bleiben 0
+    return _softmax(logits, axis)
