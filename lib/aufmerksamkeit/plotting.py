@@ -61,6 +61,32 @@ def plot_attention(
     return ax
 
 
+def plot_weight_bars(
+    weights: np.ndarray,
+    labels: Sequence[str],
+    *,
+    title: str = "Aufmerksamkeitsgewichte",
+    figsize: tuple[float, float] = (7, 2.8),
+) -> Figure:
+    """Balkendiagramm einer Gewichtszeile (S,): wie stark eine Abfrage jeden Schlüssel beachtet."""
+    weights = np.asarray(weights)
+    if weights.shape != (len(labels),):
+        raise ValueError(
+            f"Gewichte der Form {weights.shape} passen nicht zu {len(labels)} Beschriftungen."
+        )
+    fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+    ax.bar(range(len(labels)), weights, color="C0")
+    ax.set_xticks(range(len(labels)), labels, rotation=45, ha="right", rotation_mode="anchor")
+    ax.set(ylim=(0, 1), ylabel="Gewicht", title=title)
+    return fig
+
+
+def describe_top_weight(weights: np.ndarray, labels: Sequence[str]) -> str:
+    """Kurzer deutscher Satz über das größte Gewicht, etwa für Alternativtexte."""
+    top = int(np.argmax(weights))
+    return f"„{labels[top]}“ erhält mit {percent(weights[top])} das größte Gewicht."
+
+
 def figure_to_png(fig: Figure) -> bytes:
     """PNG-Bytes einer Abbildung, ohne Versionsangabe in den Metadaten; schließt sie."""
     buffer = io.BytesIO()
