@@ -1,0 +1,66 @@
+"""Hausregeln für alle Notebooks unter chapters/ (siehe README, „Mitmachen“)."""
+
+import ast
+import json
+from pathlib import Path
+
+import pytest
+
+CHAPTERS = Path(__file__).resolve().parents[1] / "chapters"
+NOTEBOOKS = sorted(
+    p for p in CHAPTERS.rglob("*.ipynb") if not {"_build", ".ipynb_checkpoints"} & set(p.parts)
+)
+MAX_LINES = 15
+MAX_LINES_IMPORT_CELL = 25  # die erste Zelle darf längere Importlisten haben
+
+
+def code_cells(path):
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return [c for c in cells if c["cell_type"] == "code" and "".join(c["source"]).strip()]
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS, "Keine Notebooks unter chapters/ gefunden."
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(CHAPTERS)))
+def test_first_code_cell_seeds_everything(path):
+    first = "".join(code_cells(path)[0]["source"])
+    assert "setup_notebook(" in first, "Die erste Code-Zelle muss setup_notebook(seed) aufrufen."
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(CHAPTERS)))
+def test_outputs_are_stored_without_errors(path):
+    cells = code_cells(path)
+    assert all(c.get("execution_count") for c in cells), "Nicht alle Zellen wurden ausgeführt."
+    for cell in cells:
+        for output in cell.get("outputs", []):
+            assert output["output_type"] != "error", "Gespeicherte Fehlerausgabe."
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(CHAPTERS)))
+def test_code_cells_are_short_and_define_nothing_reusable(path):
+    for number, cell in enumerate(code_cells(path), start=1):
+        source = "".join(cell["source"])
+        lines = [line for line in source.splitlines() if line.strip()]
+        limit = MAX_LINES_IMPORT_CELL if number == 1 else MAX_LINES
+        assert len(lines) <= limit, f"Code-Zelle {number} hat {len(lines)} Zeilen."
+        tree = ast.parse(source)
+        defined = [
+            n.name
+            for n in ast.walk(tree)
+            if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+        ]
+        assert not defined, (
+            f"Code-Zelle {number} definiert {defined}; wiederverwendbarer Code gehört nach lib/."
+        )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(CHAPTERS)))
+def test_ignored_outputs_are_justified_timings(path):
+    for number, cell in enumerate(code_cells(path), start=1):
+        if "nbval-ignore-output" in cell.get("metadata", {}).get("tags", []):
+            source = "".join(cell["source"])
+            assert source.lstrip().startswith("#"), (
+                f"Code-Zelle {number} ignoriert ihre Ausgabe ohne Kommentar, warum."
+            )
