@@ -42,7 +42,7 @@ def plot_attention(
             f"und {len(keys)} Schlüsseln."
         )
     if ax is None:
-        size = (0.55 * len(keys) + 2.2, 0.45 * len(queries) + 1.4)
+        size = (min(7.5, 0.5 * len(keys) + 2.5), max(2.8, 0.42 * len(queries) + 1.6))
         _, ax = plt.subplots(figsize=size, layout="constrained")
     image = ax.imshow(weights, cmap="Blues", vmin=0.0, vmax=1.0, aspect="auto")
     ax.set_xticks(range(len(keys)), keys, rotation=45, ha="right", rotation_mode="anchor")
