@@ -5,9 +5,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installiert
 BOOK_HTML := _build/html/index.html
-NBVAL := $(BIN)/pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:randomly
+NBVAL := $(BIN)/pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg -n 2 --dist loadscope
 
-.PHONY: help venv book lab notebooks test lint unit nbval browser spelling bench clean
+# Für `make test`: dasselbe Buch, aber aus den gespeicherten Ausgaben, die nbval gerade
+# streng geprüft hat – so wird kein Notebook zweimal ausgeführt.
+STORED_CONFIG := .config-gespeicherte-ausgaben.yml
+
+.PHONY: help venv book book-stored lab notebooks test lint unit nbval browser bench clean
 
 help:
 	@echo "make book       – Buch bauen (legt .venv an, falls nötig)"
@@ -30,6 +34,11 @@ book: $(STAMP)
 
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings
 
+book-stored: $(STAMP)
+	sed 's/^  execute_notebooks: cache$$/  execute_notebooks: "off"/' _config.yml > $(STORED_CONFIG)
+	grep -q 'execute_notebooks: "off"' $(STORED_CONFIG)
+	$(BIN)/jupyter-book build . --config $(STORED_CONFIG) -W -n --keep-going
+
 lab: $(STAMP)
 	mkdir -p $(LAB_SETTINGS)
 	cp tools/jupyterlab-overrides.json $(LAB_SETTINGS)/overrides.json
@@ -43,7 +52,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 unit: $(STAMP)
-	$(BIN)/pytest tests -q --ignore=tests/book
+	$(BIN)/pytest tests -q -n 2 --ignore=tests/book
 
 nbval: $(STAMP)
 	$(NBVAL) -q chapters
@@ -51,7 +60,7 @@ nbval: $(STAMP)
 browser: $(STAMP)
 	$(BIN)/pytest tests/book -q
 
-test: lint unit nbval book browser
+test: lint unit nbval book-stored browser
 
 bench: $(STAMP)
 	$(BIN)/python -m aufmerksamkeit.benchmarks
