@@ -1,0 +1,317 @@
+"""Zeit- und Speichermessungen auf dem Rechner des Lesers (``make bench``).
+
+Dieselben Funktionen erzeugen die Abbildungen in Kapitel 22.5.1; ``main()``
+druckt eine Übersichtstabelle:
+
+1. NumPy-Attention aus ``lib`` gegen ``torch``-SDPA (Zeitverhältnis),
+2. naive gegen speichereffiziente Attention (Spitzen-Speicher),
+3. die Laufzeit jedes Notebooks unter ``chapters/`` (in einer Kopie
+   ausgeführt, die gespeicherten Ausgaben bleiben unverändert).
+
+Zeiten sind Mediane mehrerer Wiederholungen; Speicher misst ``tracemalloc``,
+das alle Allokationen von NumPy sieht (die von PyTorch dagegen nicht).
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+import torch.nn.functional as F
+from matplotlib.figure import Figure
+from threadpoolctl import threadpool_limits
+from torch import nn
+
+from aufmerksamkeit.attention import scaled_dot_product_attention
+from aufmerksamkeit.efficient import memory_efficient_attention
+from aufmerksamkeit.multihead import MultiHeadAttention
+
+MIB = 2**20
+
+
+# ---------- Messwerkzeuge ----------
+
+
+def median_time(fn: Callable[[], object], repeats: int = 5, warmup: int = 1) -> float:
+    """Median der Laufzeit von ``fn()`` in Sekunden über ``repeats`` Wiederholungen."""
+    if repeats < 1:
+        raise ValueError(f"repeats muss mindestens 1 sein, erhalten: {repeats}.")
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def peak_memory(fn: Callable[[], object]) -> int:
+    """Spitzen-Speicher (Bytes), den ``fn()`` zusätzlich belegt, laut ``tracemalloc``.
+
+    Erfasst werden Python- und NumPy-Allokationen, nicht die von PyTorch.
+    """
+    already = tracemalloc.is_tracing()
+    if not already:
+        tracemalloc.start()
+    tracemalloc.reset_peak()
+    baseline = tracemalloc.get_traced_memory()[0]
+    try:
+        fn()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        if not already:
+            tracemalloc.stop()
+    return peak - baseline
+
+
+def fit_slope(lengths: Sequence[float], values: Sequence[float]) -> float:
+    """Steigung der Ausgleichsgeraden im Log-log-Diagramm: values ≈ c · lengthsᵖ → p."""
+    lengths, values = np.asarray(lengths, float), np.asarray(values, float)
+    if lengths.shape != values.shape or lengths.size < 2:
+        raise ValueError(
+            f"Brauche mindestens zwei Wertepaare gleicher Länge, erhalten: "
+            f"{lengths.shape} und {values.shape}."
+        )
+    return float(np.polyfit(np.log(lengths), np.log(values), 1)[0])
+
+
+# ---------- Theorie: Rechenaufwand und sequentielle Schritte ----------
+
+
+def attention_flops(length: int, width: int) -> int:
+    """Gleitkomma-Operationen von softmax(QKᵀ)V ohne Projektionen: ≈ 4 · n² · d.
+
+    Q Kᵀ kostet n² · d Multiplikationen und ebenso viele Additionen, die
+    gewichtete Summe mit V noch einmal so viel.
+    """
+    return 4 * length**2 * width
+
+
+def lstm_flops(length: int, width: int) -> int:
+    """Gleitkomma-Operationen einer LSTM-Schicht: n Schritte à 4 Tore · 2 Matrizen · 2 d²."""
+    return length * 16 * width**2
+
+
+def sequential_steps(kind: str, length: int) -> int:
+    """Schritte, die nacheinander passieren müssen: n für RNN/LSTM, 1 für Attention."""
+    if kind not in ("RNN", "LSTM", "Attention"):
+        raise ValueError(f"kind muss 'RNN', 'LSTM' oder 'Attention' sein, erhalten: {kind!r}.")
+    return 1 if kind == "Attention" else length
+
+
+# ---------- 1. Rekurrenz gegen Attention ----------
+
+
+@dataclass
+class ScalingResult:
+    """Medianzeiten (Sekunden) je Schichtart über den Sequenzlängen."""
+
+    lengths: list[int]
+    width: int
+    times: dict[str, list[float]]
+
+    def slopes(self, start: int = 0) -> dict[str, float]:
+        """Log-log-Steigungen ab dem Index ``start`` der Längen."""
+        return {
+            name: fit_slope(self.lengths[start:], values[start:])
+            for name, values in self.times.items()
+        }
+
+
+def sequence_layers(width: int = 64, num_heads: int = 4, seed: int = 0) -> dict[str, nn.Module]:
+    """Eine RNN-, LSTM- und Attention-Schicht gleicher Breite (batch first)."""
+    torch.manual_seed(seed)
+    return {
+        "RNN": nn.RNN(width, width, batch_first=True),
+        "LSTM": nn.LSTM(width, width, batch_first=True),
+        "Attention": MultiHeadAttention(width, num_heads),
+    }
+
+
+@torch.no_grad()
+def time_sequence_layers(
+    lengths: Sequence[int] = (64, 128, 256, 512, 1024, 2048),
+    width: int = 64,
+    repeats: int = 5,
+    seed: int = 0,
+) -> ScalingResult:
+    """Misst den Vorwärtsdurchlauf jeder Schicht für eine Sequenz (1, n, width)."""
+    layers = sequence_layers(width, seed=seed)
+    generator = torch.Generator().manual_seed(seed)
+    times: dict[str, list[float]] = {name: [] for name in layers}
+    for length in lengths:
+        x = torch.randn(1, length, width, generator=generator)  # (1, n, d)
+        for name, layer in layers.items():
+            times[name].append(median_time(partial(layer, x), repeats=repeats))
+    return ScalingResult(list(lengths), width, times)
+
+
+def plot_scaling(result: ScalingResult, start: int = 0) -> Figure:
+    """Log-log-Diagramm der Laufzeiten mit angepassten Steigungen in der Legende."""
+    slopes = result.slopes(start)
+    fig, ax = plt.subplots(figsize=(6, 3.5), layout="constrained")
+    styles = {"RNN": "s--", "LSTM": "o-", "Attention": "^-"}
+    for name, values in result.times.items():
+        label = f"{name} (Steigung {slopes[name]:.1f})".replace(".", ",")
+        ax.loglog(result.lengths, np.asarray(values) * 1e3, styles.get(name, "o-"), label=label)
+    ax.set_xscale("log", base=2)
+    ax.set_xlabel("Sequenzlänge n")
+    ax.set_ylabel("Zeit je Vorwärtsdurchlauf (ms)")
+    ax.set_title(f"Laufzeit einer Schicht der Breite d = {result.width} (1 Thread)")
+    ax.legend()
+    ax.grid(True, which="both", alpha=0.3)
+    return fig
+
+
+# ---------- 2. naive gegen speichereffiziente Attention ----------
+
+
+@dataclass
+class MemoryRow:
+    """Spitzen-Speicher beider Varianten und ihre größte Abweichung für eine Länge n."""
+
+    length: int
+    naive_bytes: int
+    efficient_bytes: int
+    max_difference: float
+
+    @property
+    def ratio(self) -> float:
+        return self.naive_bytes / self.efficient_bytes
+
+
+def compare_memory(
+    lengths: Sequence[int] = (1024, 2048, 4096, 8192),
+    width: int = 64,
+    block_size: int = 256,
+    seed: int = 0,
+) -> list[MemoryRow]:
+    """Spitzen-Speicher (tracemalloc) naiv vs. speichereffizient, float32, Form (n, width)."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for length in lengths:
+        q, k, v = (rng.standard_normal((length, width), dtype=np.float32) for _ in range(3))
+        results: dict[str, np.ndarray] = {}
+
+        def naive(q=q, k=k, v=v, results=results):
+            results["naive"] = scaled_dot_product_attention(q, k, v)[0]
+
+        def efficient(q=q, k=k, v=v, results=results):
+            results["efficient"] = memory_efficient_attention(q, k, v, block_size=block_size)
+
+        with threadpool_limits(1):  # NumPy rechnet wie PyTorch im Kurs mit einem Thread
+            naive_bytes, efficient_bytes = peak_memory(naive), peak_memory(efficient)
+        difference = float(np.max(np.abs(results["naive"] - results["efficient"])))
+        rows.append(MemoryRow(length, naive_bytes, efficient_bytes, difference))
+    return rows
+
+
+def plot_memory(rows: Sequence[MemoryRow]) -> Figure:
+    """Log-log-Diagramm des Spitzen-Speichers beider Varianten."""
+    lengths = [row.length for row in rows]
+    fig, ax = plt.subplots(figsize=(6, 3.5), layout="constrained")
+    ax.loglog(lengths, [r.naive_bytes / MIB for r in rows], "o-", label="naiv (ganze n×n-Matrix)")
+    efficient = [r.efficient_bytes / MIB for r in rows]
+    ax.loglog(lengths, efficient, "^-", label="blockweise (Online-Softmax)")
+    ax.set_xscale("log", base=2)
+    ax.set_xlabel("Sequenzlänge n")
+    ax.set_ylabel("Spitzen-Speicher (MiB)")
+    ax.set_title("Zusätzlicher Speicher einer Attention-Auswertung (float32, d = 64)")
+    ax.legend()
+    ax.grid(True, which="both", alpha=0.3)
+    return fig
+
+
+# ---------- 3. NumPy aus lib gegen PyTorch ----------
+
+
+def compare_with_torch(
+    lengths: Sequence[int] = (256, 1024, 4096), width: int = 64, repeats: int = 5, seed: int = 0
+) -> list[tuple[int, float, float]]:
+    """(n, Zeit lib-NumPy, Zeit torch-SDPA) je Länge, float32, eine Sequenz (n, width)."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for length in lengths:
+        q, k, v = (rng.standard_normal((1, length, width), dtype=np.float32) for _ in range(3))
+        tq, tk, tv = (torch.from_numpy(a) for a in (q, k, v))
+        with threadpool_limits(1), torch.no_grad():  # beide mit einem Thread
+            ours = median_time(partial(scaled_dot_product_attention, q, k, v), repeats=repeats)
+            theirs = median_time(
+                partial(F.scaled_dot_product_attention, tq, tk, tv), repeats=repeats
+            )
+        rows.append((length, ours, theirs))
+    return rows
+
+
+# ---------- 4. Notebooks ----------
+
+
+def notebook_runtimes(root: str | Path = "chapters") -> list[tuple[str, float]]:
+    """Führt jedes Notebook unter ``root`` in einer Kopie seines Ordners aus.
+
+    Gibt (Pfad, Sekunden) zurück; die Notebooks im Repository bleiben unberührt.
+    """
+    from aufmerksamkeit.notebooks import execute_notebook, find_notebooks
+
+    root = Path(root)
+    results = []
+    with tempfile.TemporaryDirectory(prefix="aufm-bench-") as tmp:
+        for notebook in find_notebooks([str(root)]):
+            copy_dir = Path(tmp) / notebook.parent.relative_to(root.parent)
+            if not copy_dir.exists():
+                shutil.copytree(notebook.parent, copy_dir, ignore=shutil.ignore_patterns("_build"))
+            results.append((str(notebook), execute_notebook(copy_dir / notebook.name)))
+    return results
+
+
+# ---------- Tabelle für make bench ----------
+
+
+def main(argv: Sequence[str] = ()) -> int:
+    """Druckt alle Messungen als Tabelle (``make bench``)."""
+    torch.set_num_threads(1)
+    print(f"Threads: 1 (NumPy und PyTorch), NumPy {np.__version__}, torch {torch.__version__}")
+
+    print("\n1) Attention: lib (NumPy) gegen torch.nn.functional.scaled_dot_product_attention")
+    print(f"{'n':>6} {'lib [ms]':>10} {'torch [ms]':>11} {'lib/torch':>10}")
+    for length, ours, theirs in compare_with_torch():
+        print(f"{length:>6} {ours * 1e3:>10.2f} {theirs * 1e3:>11.2f} {ours / theirs:>10.1f}")
+
+    print("\n2) Spitzen-Speicher naiv gegen speichereffizient (float32, d = 64, Block 256)")
+    header = ("n", "naiv [MiB]", "effizient [MiB]", "Verhältnis", "max. Abw.")
+    print("".join(f"{h:>{w}}" for h, w in zip(header, (6, 12, 17, 12, 11))))
+    for row in compare_memory():
+        print(
+            f"{row.length:>6} {row.naive_bytes / MIB:>11.1f} {row.efficient_bytes / MIB:>16.2f} "
+            f"{row.ratio:>11.0f} {row.max_difference:>10.1e}"
+        )
+
+    print("\n3) Rekurrenz gegen Attention (Vorwärtsdurchlauf, d = 64, Median aus 5)")
+    scaling = time_sequence_layers()
+    print(f"{'n':>6} " + " ".join(f"{name + ' [ms]':>15}" for name in scaling.times))
+    for i, length in enumerate(scaling.lengths):
+        print(f"{length:>6} " + " ".join(f"{t[i] * 1e3:>15.2f}" for t in scaling.times.values()))
+    slopes = scaling.slopes(start=2)
+    print("Steigung (log-log, ab n = 256): " + ", ".join(f"{k} {v:.2f}" for k, v in slopes.items()))
+
+    if "--ohne-notebooks" not in argv:
+        print("\n4) Laufzeit je Notebook (Kopie in einem temporären Ordner)")
+        for path, seconds in notebook_runtimes():
+            print(f"{seconds:>7.1f} s  {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,146 @@
+"""Langfristige Abhängigkeiten: eine Abrufaufgabe über den Abstand d (Kapitel 22.5.2).
+
+Aufgabe: Eine Sequenz der Länge L besteht aus Rauschtokens; an genau einer
+Stelle steht ein *Symbol* (eine von ``num_classes`` Klassen), am Ende steht
+das Abfragetoken „?“. Das Modell soll am Ende sagen, welches Symbol es war.
+Der Abstand d zwischen Symbol und Abfrage ist frei wählbar (1 ≤ d ≤ L − 1):
+
+    Position:  0   1   2  …  L−1−d  …  L−2   L−1
+    Token:     r   r   r  …    S    …   r     ?        → Ziel: S
+
+Ein rekurrentes Netz muss S über d Schritte im Zustand tragen; eine
+Self-Attention-Schicht kann von „?“ aus direkt auf S blicken (Pfadlänge 1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from aufmerksamkeit.blocks import EncoderBlock, TokenEmbedding
+
+
+@dataclass(frozen=True)
+class RecallVocabulary:
+    """Aufteilung der Token-Nummern: Rauschen, Symbole, Abfragetoken „?“."""
+
+    num_noise: int = 8
+    num_classes: int = 8
+
+    @property
+    def size(self) -> int:
+        return self.num_noise + self.num_classes + 1
+
+    @property
+    def query(self) -> int:
+        return self.num_noise + self.num_classes
+
+    def symbol(self, label: torch.Tensor) -> torch.Tensor:
+        return label + self.num_noise
+
+
+def make_recall_data(
+    num_samples: int,
+    length: int,
+    distances: torch.Tensor | list[int],
+    vocab: RecallVocabulary = RecallVocabulary(),
+    seed: int = 0,
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Erzeugt ``num_samples`` Beispiele der Abrufaufgabe.
+
+    ``distances``: erlaubte Abstände d; jedes Beispiel zieht einen davon
+    gleichverteilt. Rückgabe: Tokens (N, L) long, Ziele (N,) long (Klasse
+    0 … num_classes − 1) und Abstände (N,) long.
+    """
+    distances = torch.as_tensor(distances, dtype=torch.long).flatten()
+    if num_samples < 1 or length < 2:
+        raise ValueError(
+            f"Brauche num_samples ≥ 1 und length ≥ 2, erhalten: {num_samples} und {length}."
+        )
+    if distances.numel() == 0 or distances.min() < 1 or distances.max() > length - 1:
+        raise ValueError(
+            f"Abstände müssen zwischen 1 und length − 1 = {length - 1} liegen, "
+            f"erhalten: {distances.tolist()}."
+        )
+    generator = torch.Generator().manual_seed(seed)
+    tokens = torch.randint(vocab.num_noise, (num_samples, length), generator=generator)  # (N, L)
+    labels = torch.randint(vocab.num_classes, (num_samples,), generator=generator)  # (N,)
+    choice = torch.randint(distances.numel(), (num_samples,), generator=generator)
+    sample_distances = distances[choice]  # (N,)
+    rows = torch.arange(num_samples)
+    tokens[rows, length - 1 - sample_distances] = vocab.symbol(labels)
+    tokens[:, -1] = vocab.query
+    return tokens, labels, sample_distances
+
+
+class LSTMClassifier(nn.Module):
+    """Einbettung → LSTM → Klassifikation aus dem letzten Zustand: (N, L) → (N, C)."""
+
+    def __init__(self, vocab_size: int, embed_dim: int, hidden_dim: int, num_classes: int) -> None:
+        super().__init__()
+        self.embedding = nn.Embedding(vocab_size, embed_dim)
+        self.lstm = nn.LSTM(embed_dim, hidden_dim, batch_first=True)
+        self.head = nn.Linear(hidden_dim, num_classes)
+
+    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
+        states, _ = self.lstm(self.embedding(tokens))  # (N, L, H)
+        return self.head(states[:, -1])  # (N, C)
+
+
+class AttentionClassifier(nn.Module):
+    """Einbettung mit Position → Encoder-Blöcke → Klassifikation an der letzten Position.
+
+    (N, L) → (N, C). Die Gewichte des letzten Blocks liegen danach in
+    ``blocks[-1].last_weights`` (N, h, L, L).
+    """
+
+    def __init__(
+        self,
+        vocab_size: int,
+        embed_dim: int,
+        num_heads: int,
+        num_classes: int,
+        max_len: int,
+        num_layers: int = 1,
+        hidden_dim: int | None = None,
+    ) -> None:
+        super().__init__()
+        self.embedding = TokenEmbedding(vocab_size, embed_dim, max_len)
+        self.blocks = nn.ModuleList(
+            EncoderBlock(embed_dim, num_heads, hidden_dim) for _ in range(num_layers)
+        )
+        self.norm = nn.LayerNorm(embed_dim)
+        self.head = nn.Linear(embed_dim, num_classes)
+
+    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
+        x = self.embedding(tokens)  # (N, L, E)
+        for block in self.blocks:
+            x = block(x)  # (N, L, E)
+        return self.head(self.norm(x[:, -1]))  # (N, C)
+
+
+def count_parameters(model: nn.Module) -> int:
+    """Zahl der trainierbaren Parameter."""
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+def classification_loss(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Kreuzentropie für :func:`aufmerksamkeit.training.train`."""
+    return nn.functional.cross_entropy(model(x), y)
+
+
+@torch.no_grad()
+def accuracy_by_distance(
+    model: nn.Module, tokens: torch.Tensor, labels: torch.Tensor, distances: torch.Tensor
+) -> dict[int, float]:
+    """Genauigkeit je Abstand d: {d: Anteil richtiger Vorhersagen}."""
+    if not (len(tokens) == len(labels) == len(distances)):
+        raise ValueError(
+            f"tokens ({len(tokens)}), labels ({len(labels)}) und distances ({len(distances)}) "
+            "müssen gleich viele Beispiele haben."
+        )
+    model.eval()
+    correct = model(tokens).argmax(dim=-1) == labels  # (N,)
+    return {int(d): correct[distances == d].float().mean().item() for d in torch.unique(distances)}
