@@ -1,0 +1,73 @@
+"""Abbildungen für die Anwendungs-Notebooks (Kapitel 22.6): Ausrichtung, Textproben, Verluste."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+
+from aufmerksamkeit.plotting import decimal_comma, plot_attention
+
+
+def plot_alignment(
+    weights: np.ndarray,
+    source_tokens: Sequence[str],
+    target_tokens: Sequence[str],
+    *,
+    title: str = "Cross-Attention",
+    figsize: tuple[float, float] = (6, 3.5),
+) -> Figure:
+    """Ausrichtungsmatrix (T, S): Zeilen = erzeugte Ziel-Tokens, Spalten = Quell-Tokens."""
+    fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+    plot_attention(weights, list(source_tokens), list(target_tokens), title=title, ax=ax)
+    ax.set_xlabel("Quell-Token (Schlüssel)")
+    ax.set_ylabel("erzeugt wird …")
+    return fig
+
+
+def plot_text_sample(
+    text: str,
+    *,
+    title: str,
+    prompt: str = "",
+    width: int = 64,
+    figsize: tuple[float, float] = (6, 3.5),
+) -> Figure:
+    """Zeigt eine Textprobe umbrochen in Festbreitenschrift; der Anfang (``prompt``) ist fett."""
+    fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+    ax.set_axis_off()
+    ax.set_title(title)
+    body = (prompt + text).replace("\n", " ⏎ ")
+    lines = textwrap.wrap(body, width=width, drop_whitespace=False) or [""]
+    ax.text(0, 1, "\n".join(lines), family="monospace", fontsize=8.5, va="top", ha="left",
+            transform=ax.transAxes)  # fmt: skip
+    if prompt:
+        ax.text(0, 0, f"Anfang (vorgegeben): „{prompt}“", fontsize=8, style="italic",
+                transform=ax.transAxes)  # fmt: skip
+    return fig
+
+
+def plot_losses(
+    losses: Sequence[float],
+    references: dict[str, float],
+    *,
+    figsize: tuple[float, float] = (6, 3.5),
+) -> Figure:
+    """Trainingsverlust je Epoche als Kurve, Vergleichswerte als waagerechte Linien."""
+    fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+    epochs = np.arange(1, len(losses) + 1)
+    ax.plot(epochs, losses, marker="o", label="Training (Mittel je Epoche)")
+    styles = ["--", ":", "-."]
+    for (label, value), style in zip(references.items(), styles * len(references)):
+        ax.axhline(value, linestyle=style, color="gray" if "Bigramm" in label else "C1",
+                   label=f"{label}: {decimal_comma(value, 3)}")  # fmt: skip
+    ax.set_xlabel("Epoche")
+    ax.set_ylabel("Verlust (nats je Zeichen)")
+    ax.set_xticks(epochs)
+    ax.yaxis.set_major_formatter(lambda v, _: decimal_comma(v, 1))
+    ax.legend()
+    ax.set_title("Verlust (Loss): Transformer gegen Bigramm")
+    return fig

@@ -1,0 +1,170 @@
+"""Ein winziges zeichenbasiertes Sprachmodell im Stil von GPT (nur Decoder, kausale Maske).
+
+Dazu: der mitgelieferte deutsche Lehrtext, ein Zeichen-Vokabular, Trainings-
+fenster, eine Bigramm-Baseline zum Vergleich und das Ziehen (Sampling) von
+Text mit Temperatur.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from importlib import resources
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from aufmerksamkeit.blocks import EncoderBlock, TokenEmbedding
+
+
+def load_text(name: str = "lehrtext.txt") -> str:
+    """Lädt einen mitgelieferten Text aus ``aufmerksamkeit/data`` (UTF-8)."""
+    return resources.files("aufmerksamkeit").joinpath("data", name).read_text(encoding="utf-8")
+
+
+@dataclass
+class CharVocab:
+    """Zeichen ↔ Index; ``chars`` ist sortiert, damit die Zuordnung feststeht."""
+
+    chars: list[str]
+
+    @classmethod
+    def from_text(cls, text: str) -> CharVocab:
+        return cls(sorted(set(text)))
+
+    def __len__(self) -> int:
+        return len(self.chars)
+
+    def encode(self, text: str) -> torch.Tensor:
+        """Text → Indizes (L,)."""
+        lookup = {c: i for i, c in enumerate(self.chars)}
+        unknown = sorted(set(text) - set(lookup))
+        if unknown:
+            raise ValueError(f"Zeichen nicht im Vokabular: {unknown!r}.")
+        return torch.tensor([lookup[c] for c in text], dtype=torch.long)
+
+    def decode(self, indices: torch.Tensor | list[int]) -> str:
+        return "".join(self.chars[int(i)] for i in indices)
+
+
+def make_windows(
+    data: torch.Tensor, context: int, stride: int
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Schneidet Trainingsfenster: Eingabe ``x`` (N, context), Ziel ``y`` = ``x`` um 1 verschoben.
+
+    ``y[n, t]`` ist das Zeichen, das auf ``x[n, t]`` folgt.
+    """
+    if data.dim() != 1 or len(data) <= context:
+        raise ValueError(
+            f"data braucht die Form (L,) mit L > context={context}, erhalten: {tuple(data.shape)}."
+        )
+    starts = torch.arange(0, len(data) - context, stride)  # (N,)
+    offsets = torch.arange(context)  # (context,)
+    x = data[starts[:, None] + offsets]  # (N, context)
+    y = data[starts[:, None] + offsets + 1]  # (N, context)
+    return x, y
+
+
+class CharGPT(nn.Module):
+    """Decoder-only-Transformer: Einbettung → Blöcke mit kausaler Maske → Logits.
+
+    ``forward(x)`` mit ``x`` (N, L) liefert Logits (N, L, V). Das Token an
+    Position t sieht nur die Positionen ≤ t (kausale Maske).
+    """
+
+    def __init__(
+        self,
+        vocab_size: int,
+        context: int,
+        embed_dim: int = 64,
+        num_heads: int = 4,
+        num_layers: int = 2,
+    ) -> None:
+        super().__init__()
+        self.context = context
+        self.embedding = TokenEmbedding(vocab_size, embed_dim, context, positions="gelernt")
+        self.blocks = nn.ModuleList(EncoderBlock(embed_dim, num_heads) for _ in range(num_layers))
+        self.norm = nn.LayerNorm(embed_dim)
+        self.head = nn.Linear(embed_dim, vocab_size)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.embedding(x)  # (N, L, E)
+        for block in self.blocks:
+            h = block(h, causal=True)  # (N, L, E)
+        return self.head(self.norm(h))  # (N, L, V)
+
+    def attention_weights(self, layer: int = -1) -> torch.Tensor:
+        """Gewichte des letzten Aufrufs in Block ``layer``: (N, h, L, L)."""
+        weights = self.blocks[layer].last_weights
+        if weights is None:
+            raise ValueError("Noch keine Gewichte: Rufen Sie das Modell zuerst auf.")
+        return weights
+
+
+def next_char_loss(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Mittlere Kreuzentropie (in nats) für das jeweils nächste Zeichen; passt zu ``train``."""
+    logits = model(x)  # (N, L, V)
+    return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
+
+
+@torch.no_grad()
+def evaluate_loss(
+    model: nn.Module, x: torch.Tensor, y: torch.Tensor, batch_size: int = 256
+) -> float:
+    """Mittlerer Verlust über alle Fenster (ohne Gradienten)."""
+    model.eval()
+    total = 0.0
+    for start in range(0, len(x), batch_size):
+        xb, yb = x[start : start + batch_size], y[start : start + batch_size]
+        total += next_char_loss(model, xb, yb).item() * yb.numel()
+    return total / y.numel()
+
+
+def bigram_log_probs(data: torch.Tensor, vocab_size: int, smoothing: float = 1.0) -> torch.Tensor:
+    """Bigramm-Modell aus Zählungen: log P(b | a) als Matrix (V, V).
+
+    ``P(b | a) = (n(a, b) + α) / (n(a) + α V)`` mit Laplace-Glättung α = ``smoothing``;
+    ``n(a, b)`` zählt, wie oft ``b`` direkt auf ``a`` folgt.
+    """
+    if smoothing <= 0:
+        raise ValueError(f"smoothing muss positiv sein, erhalten: {smoothing}.")
+    counts = torch.zeros(vocab_size, vocab_size, dtype=torch.float64)  # (V, V)
+    counts.index_put_(
+        (data[:-1], data[1:]), torch.ones(len(data) - 1, dtype=torch.float64), accumulate=True
+    )
+    counts += smoothing
+    return (counts / counts.sum(dim=1, keepdim=True)).log()  # (V, V)
+
+
+def bigram_loss(log_probs: torch.Tensor, data: torch.Tensor) -> float:
+    """Mittlere negative Log-Wahrscheinlichkeit (nats) je Zeichenübergang in ``data``."""
+    return -log_probs[data[:-1], data[1:]].mean().item()
+
+
+@torch.no_grad()
+def sample(
+    model: CharGPT,
+    vocab: CharVocab,
+    prompt: str,
+    length: int,
+    temperature: float = 1.0,
+    seed: int = 0,
+) -> str:
+    """Zieht ``length`` Zeichen nach ``prompt``; Temperatur teilt die Logits.
+
+    Kleine Temperatur → fast immer das wahrscheinlichste Zeichen, große →
+    gleichmäßiger, „kreativer“, fehlerhafter. Derselbe ``seed`` gibt denselben Text.
+    """
+    if temperature <= 0 or not math.isfinite(temperature):
+        raise ValueError(f"temperature muss positiv und endlich sein, erhalten: {temperature}.")
+    model.eval()
+    generator = torch.Generator().manual_seed(seed)
+    tokens = vocab.encode(prompt)  # (L,)
+    for _ in range(length):
+        window = tokens[-model.context :][None]  # (1, ≤ context)
+        logits = model(window)[0, -1].double() / temperature  # (V,)
+        probs = torch.softmax(logits, dim=-1)  # (V,)
+        next_token = torch.multinomial(probs, 1, generator=generator)  # (1,)
+        tokens = torch.cat([tokens, next_token])
+    return vocab.decode(tokens[len(prompt) :])
