@@ -158,6 +158,28 @@ def time_sequence_layers(
     return ScalingResult(list(lengths), width, times)
 
 
+@torch.no_grad()
+def time_sequential_vs_parallel(
+    lengths: Sequence[int] = (256, 1024, 4096), width: int = 64, repeats: int = 5, seed: int = 0
+) -> list[tuple[int, float, float]]:
+    """Dieselbe LSTM-Arbeit zweimal angeordnet: (n, Zeit nacheinander, Zeit nebeneinander).
+
+    Nacheinander: eine Sequenz (1, n, d) – n abhängige Schritte. Nebeneinander:
+    n Sequenzen der Länge 1 (n, 1, d) – ein Schritt für alle zugleich. Beide
+    Varianten führen genau dieselben Rechenoperationen aus.
+    """
+    lstm = sequence_layers(width, seed=seed)["LSTM"]
+    generator = torch.Generator().manual_seed(seed)
+    rows = []
+    for length in lengths:
+        x = torch.randn(1, length, width, generator=generator)  # (1, n, d)
+        side_by_side = x.reshape(length, 1, width)  # (n, 1, d)
+        sequential = median_time(partial(lstm, x), repeats=repeats)
+        parallel = median_time(partial(lstm, side_by_side), repeats=repeats)
+        rows.append((length, sequential, parallel))
+    return rows
+
+
 def plot_scaling(result: ScalingResult, start: int = 0) -> Figure:
     """Log-log-Diagramm der Laufzeiten mit angepassten Steigungen in der Legende."""
     slopes = result.slopes(start)
