@@ -9,6 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from aufmerksamkeit.number_words import Translation
 from aufmerksamkeit.plotting import decimal_comma, plot_attention
 
 
@@ -71,3 +72,14 @@ def plot_losses(
     ax.legend()
     ax.set_title("Verlust (Loss): Transformer gegen Bigramm")
     return fig
+
+
+def plot_translation(translation: Translation) -> Figure:
+    """Ausrichtungsmatrix einer übersetzten Zahl mit dem Zahlwort und dem Ergebnis als Titel."""
+    word = "".join(translation.source_tokens)
+    return plot_alignment(
+        translation.weights,
+        translation.source_tokens,
+        translation.target_tokens,
+        title=f"„{word}“ → {translation.prediction}",
+    )

@@ -164,3 +164,59 @@ def decode_digits(indices: list[int] | torch.Tensor) -> str:
         if token not in (PAD, BOS):
             digits.append(token)
     return "".join(digits)
+
+
+@dataclass
+class Translation:
+    """Eine übersetzte Zahl mit der Cross-Attention, die dabei entstand.
+
+    ``weights`` (T, S): Zeile t gehört zum erzeugten Token ``target_tokens[t]``,
+    Spalte s zum Quell-Token ``source_tokens[s]``; gemittelt über die Köpfe.
+    """
+
+    number: int
+    source_tokens: list[str]
+    target_tokens: list[str]
+    weights: np.ndarray  # (T, S)
+
+    @property
+    def prediction(self) -> str:
+        return "".join(t for t in self.target_tokens if t.isdigit())
+
+    @property
+    def correct(self) -> bool:
+        return self.prediction == str(self.number)
+
+
+def translate(model: torch.nn.Module, numbers: list[int], max_len: int = 5) -> list[Translation]:
+    """Übersetzt Zahlwörter greedy mit einem :class:`~aufmerksamkeit.seq2seq.Seq2SeqTransformer`."""
+    from aufmerksamkeit.seq2seq import greedy_decode
+
+    data = encode_numbers(numbers)
+    output = greedy_decode(model, data.source, TARGET_TOKENS.index(BOS), TARGET_TOKENS.index(EOS),
+                           max_len)  # fmt: skip
+    weights = model.cross_weights().mean(dim=1).numpy()  # (N, T, S)
+    result = []
+    for row, n in enumerate(numbers):
+        tokens = [TARGET_TOKENS[i] for i in output[row, 1:].tolist()]
+        length = tokens.index(EOS) + 1 if EOS in tokens else len(tokens)
+        parts = number_to_parts(n)
+        result.append(
+            Translation(n, parts, tokens[:length], weights[row, :length, : len(parts)].copy())
+        )
+    return result
+
+
+def alignment_alt(translation: Translation) -> str:
+    """Deutscher Alternativtext: Wohin schaut der Decoder beim Erzeugen jeder Ziffer?"""
+    pieces = []
+    for token, row in zip(translation.target_tokens, translation.weights):
+        if token.isdigit():
+            best = int(row.argmax())
+            share = f"{round(100 * float(row[best]))}\u202f%"
+            pieces.append(f"„{token}“ ← „{translation.source_tokens[best]}“ ({share})")
+    word = "".join(translation.source_tokens)
+    return (
+        f"Cross-Attention beim Übersetzen von „{word}“ in {translation.prediction}: "
+        + ", ".join(pieces)
+    )
