@@ -54,7 +54,7 @@ def plot_attention(
         for (row, col), w in np.ndenumerate(weights):
             if w >= 0.005:
                 color = "white" if w > 0.6 else "black"
-                text = decimal_comma(w, 2)[1:] if w < 1 else "1"
+                text = decimal_comma(w, 2)[1:] if w < 0.995 else "1"  # 0,995 … 1 wäre sonst „,00“
                 ax.text(col, row, text, ha="center", va="center", fontsize=7, color=color)
     if colorbar:
         ax.figure.colorbar(image, ax=ax, label="Gewicht", shrink=0.8)
