@@ -29,7 +29,8 @@ def plot_positional_encoding(length: int, d_model: int) -> Figure:
     ax.set_xlabel("Dimension i")
     ax.set_ylabel("Position p")
     ax.set_title(f"Sinusförmige Positionskodierung, d_model = {d_model}")
-    fig.colorbar(image, ax=ax, label="Wert")
+    colorbar = fig.colorbar(image, ax=ax, label="Wert")
+    colorbar.ax.yaxis.set_major_formatter(lambda value, _: f"{value:.1f}".replace(".", ","))
     return fig
 
 
