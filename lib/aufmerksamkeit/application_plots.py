@@ -34,19 +34,19 @@ def plot_text_sample(
     *,
     title: str,
     prompt: str = "",
-    width: int = 64,
-    figsize: tuple[float, float] = (6, 3.5),
+    width: int = 56,
+    figsize: tuple[float, float] = (6, 2.2),
 ) -> Figure:
-    """Zeigt eine Textprobe umbrochen in Festbreitenschrift; der Anfang (``prompt``) ist fett."""
+    """Zeigt ``prompt + text`` umbrochen in Festbreitenschrift, darunter den Anfang."""
     fig, ax = plt.subplots(figsize=figsize, layout="constrained")
     ax.set_axis_off()
     ax.set_title(title)
     body = (prompt + text).replace("\n", " ⏎ ")
-    lines = textwrap.wrap(body, width=width, drop_whitespace=False) or [""]
-    ax.text(0, 1, "\n".join(lines), family="monospace", fontsize=8.5, va="top", ha="left",
+    lines = textwrap.wrap(body, width=width) or [""]
+    ax.text(0, 1, "\n".join(lines), family="monospace", fontsize=10, va="top", ha="left",
             transform=ax.transAxes)  # fmt: skip
     if prompt:
-        ax.text(0, 0, f"Anfang (vorgegeben): „{prompt}“", fontsize=8, style="italic",
+        ax.text(0, 0, f"Anfang (vorgegeben): „{prompt.strip()}“", fontsize=8, style="italic",
                 transform=ax.transAxes)  # fmt: skip
     return fig
 
