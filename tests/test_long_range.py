@@ -53,7 +53,16 @@ def test_models_have_comparable_size_and_right_shapes():
     assert count_parameters(lstm.lstm) == 4 * (40 * (32 + 40) + 2 * 40)
 
 
-def test_attention_model_learns_long_range_recall_quickly():
+@pytest.fixture
+def one_thread():
+    """Ein Thread wie in den Notebooks: schnell auch auf einem ausgelasteten Rechner."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def test_attention_model_learns_long_range_recall_quickly(one_thread):
     torch.manual_seed(0)
     vocab = RecallVocabulary(num_noise=4, num_classes=4)
     x, y, _ = make_recall_data(800, 24, range(1, 24), vocab, seed=0)
