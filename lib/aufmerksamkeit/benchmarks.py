@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -280,22 +280,27 @@ def compare_with_torch(
 # ---------- 4. Notebooks ----------
 
 
-def notebook_runtimes(root: str | Path = "chapters") -> list[tuple[str, float]]:
+def notebook_runtimes(root: str | Path = "chapters") -> Iterator[tuple[str, float | None]]:
     """Führt jedes Notebook unter ``root`` in einer Kopie seines Ordners aus.
 
-    Gibt (Pfad, Sekunden) zurück; die Notebooks im Repository bleiben unberührt.
+    Liefert nacheinander (Pfad, Sekunden); bricht ein Notebook mit einem Fehler
+    ab, ist die Zeit ``None``. Die Notebooks im Repository bleiben unberührt.
     """
+    from nbclient.exceptions import CellExecutionError
+
     from aufmerksamkeit.notebooks import execute_notebook, find_notebooks
 
     root = Path(root)
-    results = []
     with tempfile.TemporaryDirectory(prefix="aufm-bench-") as tmp:
         for notebook in find_notebooks([str(root)]):
             copy_dir = Path(tmp) / notebook.parent.relative_to(root.parent)
             if not copy_dir.exists():
                 shutil.copytree(notebook.parent, copy_dir, ignore=shutil.ignore_patterns("_build"))
-            results.append((str(notebook), execute_notebook(copy_dir / notebook.name)))
-    return results
+            try:
+                seconds: float | None = execute_notebook(copy_dir / notebook.name)
+            except CellExecutionError:
+                seconds = None
+            yield str(notebook), seconds
 
 
 # ---------- Tabelle für make bench ----------
@@ -331,7 +336,8 @@ def main(argv: Sequence[str] = ()) -> int:
     if "--ohne-notebooks" not in argv:
         print("\n4) Laufzeit je Notebook (Kopie in einem temporären Ordner)")
         for path, seconds in notebook_runtimes():
-            print(f"{seconds:>7.1f} s  {path}")
+            shown = "Fehler" if seconds is None else f"{seconds:.1f} s"
+            print(f"{shown:>9}  {path}", flush=True)
     return 0
 
 
