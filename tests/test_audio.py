@@ -131,3 +131,14 @@ def test_speech_recognizer_shapes_and_cross_attention_rows():
     torch.testing.assert_close(weights.sum(-1), torch.ones(1, 3, 2, 4))
     with pytest.raises(ValueError, match=r"\(N, 59, 32\)"):
         model(torch.randn(3, 50, 32))
+
+
+def test_attention_in_segments_counts_mass_inside():
+    from aufmerksamkeit.speech_model import attention_in_segments
+
+    weights = np.zeros((1, 2, 10))
+    weights[0, 0, [2, 3]] = 0.5  # ganz im ersten Abschnitt
+    weights[0, 1, [1, 8]] = 0.5  # halb im zweiten Abschnitt
+    segments = np.array([[[2.0, 4.0], [6.0, 8.0]]])
+    result = attention_in_segments(weights, segments, frame_offset=0.0, margin=0.0)
+    np.testing.assert_allclose(result, [[1.0, 0.5]])

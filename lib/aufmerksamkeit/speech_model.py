@@ -73,10 +73,10 @@ class SpeechRecognizer(nn.Module):
         return self.head(self.norm(y))  # (N, K, Klassen)
 
     @torch.no_grad()
-    def cross_attention(self, features: torch.Tensor) -> torch.Tensor:
+    def cross_attention(self, features: torch.Tensor | np.ndarray) -> torch.Tensor:
         """Cross-Attention der Abfrage-Tokens auf die Rahmen: (Decoder-Schichten, N, h, K, T)."""
         self.eval()
-        self(features)
+        self(torch.as_tensor(features))
         return torch.stack([block.last_cross_weights for block in self.decoder])
 
 
@@ -139,3 +139,23 @@ def evaluate_speech(model: SpeechRecognizer, data: SpeechData) -> SpeechReport:
     """Vokal- und Folgengenauigkeit auf ``data``."""
     correct = predict(model, data.features) == data.labels  # (N, K)
     return SpeechReport(float(correct.mean()), float(correct.all(axis=1).mean()))
+
+
+def attention_in_segments(
+    weights: np.ndarray, segments: np.ndarray, *, frame_offset: float = 0.8, margin: float = 1.0
+) -> np.ndarray:
+    """Anteil der Aufmerksamkeit (N, K), den Abfrage k auf den Abschnitt des k-ten Vokals legt.
+
+    ``weights`` (N, K, T) sind Cross-Attention-Gewichte, ``segments`` (N, K, 2) Beginn und Ende
+    in Rahmen. Rahmen t gilt als innerhalb, wenn seine Mitte t + ``frame_offset``
+    (n_fft / 2 / hop) höchstens ``margin`` Rahmen außerhalb des Abschnitts liegt.
+    """
+    weights, segments = np.asarray(weights), np.asarray(segments)
+    if weights.ndim != 3 or segments.shape != (*weights.shape[:2], 2):
+        raise ValueError(
+            f"weights (N, K, T) und segments (N, K, 2) passen nicht: {weights.shape}, "
+            f"{segments.shape}."
+        )
+    centers = np.arange(weights.shape[-1]) + frame_offset  # (T,)
+    inside = (centers >= segments[..., :1] - margin) & (centers <= segments[..., 1:] + margin)
+    return (weights * inside).sum(axis=-1)  # (N, K)
