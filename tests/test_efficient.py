@@ -67,6 +67,16 @@ def test_broadcasts_batch_dimensions_and_mask():
     np.testing.assert_allclose(result, expected, atol=1e-12)
 
 
+def test_mask_may_add_batch_dimensions():
+    rng = np.random.default_rng(7)
+    q, k, v = random_qkv(rng, (), 5, 6, 4, 3)
+    mask = rng.random((2, 5, 6)) < 0.5  # zwei Masken für dieselben q, k, v
+    expected, _ = scaled_dot_product_attention(q, k, v, mask)
+    result = memory_efficient_attention(q, k, v, mask, block_size=4)
+    assert result.shape == expected.shape == (2, 5, 3)
+    np.testing.assert_allclose(result, expected, atol=1e-12)
+
+
 def test_rows_without_allowed_key_give_zero():
     rng = np.random.default_rng(3)
     q, k, v = random_qkv(rng, (), 6, 10, 4, 3)

@@ -67,10 +67,9 @@ def memory_efficient_attention(
 
     allowed = None
     if mask is not None:  # nur eine Sicht (View), keine Kopie der Größe L × S
-        allowed = np.broadcast_to(
-            check_mask(mask, (*batch_shape, length_q, length_k)),
-            (*batch_shape, length_q, length_k),
-        )
+        mask = check_mask(mask, (*batch_shape, length_q, length_k))
+        batch_shape = tuple(np.broadcast_shapes(batch_shape, mask.shape[:-2]))
+        allowed = np.broadcast_to(mask, (*batch_shape, length_q, length_k))
 
     output = np.zeros((*batch_shape, length_q, d_v), dtype=dtype)  # (..., L, d_v)
     for q_start in range(0, length_q, block_q):
