@@ -72,3 +72,17 @@ def test_exact_match_by_hand():
 def test_encode_rejects_wrong_shape(model):
     with pytest.raises(ValueError, match=r"\(N, S\)"):
         model.encode(torch.tensor([1, 2, 3]))
+
+
+def test_translate_returns_alignment_per_generated_token():
+    from aufmerksamkeit.number_words import SOURCE_TOKENS, TARGET_TOKENS, alignment_alt, translate
+
+    torch.manual_seed(0)
+    model = Seq2SeqTransformer(len(SOURCE_TOKENS), len(TARGET_TOKENS), embed_dim=16, num_heads=2)
+    results = translate(model, [7, 427])
+    assert results[1].source_tokens == ["vier", "hundert", "sieben", "und", "zwanzig"]
+    for r in results:
+        assert r.weights.shape == (len(r.target_tokens), len(r.source_tokens))
+        assert abs(r.weights.sum(axis=1) - 1).max() < 1e-5  # Auffüllung abgeschnitten, Zeilen = 1
+        assert r.correct == (r.prediction == str(r.number))
+    assert alignment_alt(results[1]).startswith("Cross-Attention beim Übersetzen von „vierhundert")
