@@ -159,6 +159,9 @@ def plot_accuracy_by_distance(
     if chance is not None:
         ax.axhline(chance, color="gray", linestyle=":", label="Raten")
     ax.set_xscale("log", base=2)
+    ticks = sorted({d for accuracies in results.values() for d in accuracies})
+    ax.set_xticks(ticks, [str(d) for d in ticks])
+    ax.minorticks_off()
     ax.set_ylim(0, 1.05)
     ax.set_xlabel("Abstand d zwischen Symbol und Abfrage")
     ax.set_ylabel("Genauigkeit")
