@@ -39,10 +39,16 @@ book-stored: $(STAMP)
 	grep -q 'execute_notebooks: "off"' $(STORED_CONFIG)
 	$(BIN)/jupyter-book build . --config $(STORED_CONFIG) -W -n --keep-going
 
+# Als root (z. B. im Container) verweigert Jupyter den Start ohne --allow-root.
+LAB_ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+# Weitere Optionen, z. B. make lab LAB_FLAGS="--no-browser --port 8899"
+LAB_FLAGS ?=
+LAB_DIR ?= chapters
+
 lab: $(STAMP)
 	mkdir -p $(LAB_SETTINGS)
 	cp tools/jupyterlab-overrides.json $(LAB_SETTINGS)/overrides.json
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=chapters
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=$(LAB_DIR) $(LAB_ROOT_FLAG) $(LAB_FLAGS)
 
 notebooks: $(STAMP)
 	$(BIN)/python -m aufmerksamkeit.notebooks chapters
