@@ -210,3 +210,28 @@ def predict_referent(
     """Das Nomen, auf das sich das Pronomen laut Modell bezieht."""
     model.eval()
     return corpus.nouns[model(corpus.encode(sentence)).argmax(-1).item()]
+
+
+@torch.no_grad()
+def mean_pronoun_rows(
+    model: PronounResolver, corpus: PronounCorpus, split: str = "test"
+) -> dict[tuple[str, str], np.ndarray]:
+    """Mittlere Pronomen-Zeile je Schicht und Rolle: ``{(schicht, rolle): (h, L)}``.
+
+    ``rolle`` ist ``"actor"`` (das Pronomen meint den Handelnden) oder
+    ``"obstacle"`` (das Hindernis). Weil alle Sätze dieselbe Schablone haben,
+    lässt sich über die Sätze Position für Position mitteln.
+    """
+    model.eval()
+    x, _ = corpus.tensors(split)  # (N, L)
+    model(x)
+    roles = np.array([e.referent_role for e in corpus.split(split)])
+    result = {}
+    for layer, weights in (
+        ("kontext", model.context.last_weights),
+        ("aufloesung", model.last_weights),
+    ):
+        rows = weights[:, :, model.pronoun_position].numpy()  # (N, h, L)
+        for role in ("actor", "obstacle"):
+            result[(layer, role)] = rows[roles == role].mean(0).astype(np.float64)  # (h, L)
+    return result

@@ -1,0 +1,117 @@
+"""Schemabilder für die Kapitel 22.2–22.4: Token-Verbindungen, √dₖ-Skalierung, Köpfe."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyBboxPatch
+
+from aufmerksamkeit.attention import softmax
+
+
+def plot_token_links(
+    weights: np.ndarray,
+    tokens: Sequence[str],
+    *,
+    highlight: int | None = None,
+    title: str = "Jedes Token schaut auf jedes Token",
+    figsize: tuple[float, float] = (7.5, 3.2),
+) -> Figure:
+    """Verbindungsdiagramm einer Gewichtsmatrix (L, L).
+
+    Oben stehen die Tokens als Abfragen, unten als Schlüssel; jede Linie
+    verbindet eine Abfrage mit einem Schlüssel, Deckkraft und Dicke
+    entsprechen dem Gewicht. Die Zeile ``highlight`` wird farbig gezeichnet.
+    """
+    weights = np.asarray(weights)
+    length = len(tokens)
+    if weights.shape != (length, length):
+        raise ValueError(f"Gewichte der Form {weights.shape} passen nicht zu {length} Tokens.")
+    fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+    for i in range(length):
+        for j in range(length):
+            w = float(weights[i, j])
+            if i == highlight or w < 0.02:
+                continue
+            ax.plot([i, j], [1, 0], color="0.6", alpha=min(1.0, 0.15 + w), lw=0.3 + 2 * w)
+    if highlight is not None:
+        for j in range(length):
+            w = float(weights[highlight, j])
+            if w >= 0.01:
+                ax.plot([highlight, j], [1, 0], color="C3", alpha=min(1.0, 0.3 + w), lw=0.5 + 5 * w)
+    for i, token in enumerate(tokens):
+        bold = "bold" if i == highlight else "normal"
+        ax.text(i, 1.05, token, ha="center", va="bottom", rotation=45, fontweight=bold)
+        ax.text(i, -0.05, token, ha="center", va="top", rotation=45)
+    ax.text(-1.2, 1, "Abfrage", ha="right", va="center")
+    ax.text(-1.2, 0, "Schlüssel", ha="right", va="center")
+    ax.set(xlim=(-3.5, length - 0.3), ylim=(-0.6, 1.6), title=title)
+    ax.axis("off")
+    return fig
+
+
+def plot_scaling_demo(d_k: int, num_keys: int = 8, seed: int = 0) -> Figure:
+    """Softmax einer Score-Zeile mit und ohne Teilen durch √dₖ (zufällige q, k ~ N(0, 1))."""
+    if d_k < 1:
+        raise ValueError(f"d_k muss positiv sein, erhalten: {d_k}.")
+    rng = np.random.default_rng(seed)
+    q = rng.standard_normal(d_k)  # (d_k,)
+    k = rng.standard_normal((num_keys, d_k))  # (S, d_k)
+    scores = k @ q  # (S,)
+    fig, axes = plt.subplots(1, 2, figsize=(6.4, 2.8), layout="constrained", sharey=True)
+    for ax, values, name in (
+        (axes[0], softmax(scores), "ohne Skalierung"),
+        (axes[1], softmax(scores / np.sqrt(d_k)), "mit 1/√dₖ"),
+    ):
+        ax.bar(range(num_keys), values, color="C0" if name.startswith("mit") else "C3")
+        ax.set(
+            title=f"{name}: größtes Gewicht {values.max():.2f}".replace(".", ","),
+            xlabel="Schlüssel",
+            ylim=(0, 1),
+        )
+        ax.set_xticks(range(num_keys), [str(i + 1) for i in range(num_keys)])
+    axes[0].set_ylabel("Gewicht")
+    fig.suptitle(f"Softmax einer Score-Zeile bei dₖ = {d_k}")
+    return fig
+
+
+def plot_head_split(embed_dim: int, num_heads: int, length: int = 12) -> Figure:
+    """Schema: X (L, E) → Q, K, V → h Köpfe (L, E/h) → Concat (L, E) → ·Wᴼ → (L, E)."""
+    if embed_dim % num_heads:
+        raise ValueError(f"embed_dim={embed_dim} ist nicht durch num_heads={num_heads} teilbar.")
+    d = embed_dim // num_heads
+    fig, ax = plt.subplots(figsize=(7.5, 3.6), layout="constrained")
+
+    def box(x: float, y: float, w: float, h: float, text: str, color: str) -> None:
+        ax.add_patch(FancyBboxPatch((x, y), w, h, boxstyle="round,pad=0.02", fc=color, ec="0.3"))
+        ax.text(x + w / 2, y + h / 2, text, ha="center", va="center", fontsize=8)
+
+    box(0.0, 1.6, 1.1, 0.8, f"X\n({length}, {embed_dim})", "0.9")
+    box(1.5, 1.6, 1.4, 0.8, f"Q, K, V\nje ({length}, {embed_dim})", "#cfe2f3")
+    height = 3.6 / num_heads
+    for i in range(num_heads):
+        y = 0.2 + i * height
+        box(
+            3.4,
+            y,
+            1.7,
+            height * 0.8,
+            f"Kopf {num_heads - i}\nsoftmax(QKᵀ/√{d})V\n({length}, {d})",
+            "#fce5cd",
+        )
+        ax.annotate("", (3.4, y + height * 0.4), (2.9, 2.0), arrowprops={"arrowstyle": "->"})
+        ax.annotate("", (5.6, 2.0), (5.1, y + height * 0.4), arrowprops={"arrowstyle": "->"})
+    box(5.6, 1.6, 1.2, 0.8, f"Concat\n({length}, {embed_dim})", "#d9ead3")
+    box(7.2, 1.6, 1.2, 0.8, f"· Wᴼ\n({length}, {embed_dim})", "#d9d2e9")
+    ax.annotate("", (1.5, 2.0), (1.1, 2.0), arrowprops={"arrowstyle": "->"})
+    ax.annotate("", (7.2, 2.0), (6.8, 2.0), arrowprops={"arrowstyle": "->"})
+    ax.set(
+        xlim=(-0.1, 8.5),
+        ylim=(0, 4.0),
+        title=f"Multi-Head-Attention mit h = {num_heads} Köpfen zu je dₖ = {d} Dimensionen",
+    )
+    ax.axis("off")
+    return fig
