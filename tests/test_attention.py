@@ -4,10 +4,11 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from aufmerksamkeit import causal_mask, scaled_dot_product_attention, softmax
-from aufmerksamkeit.attention import with_temperature
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from aufmerksamkeit import causal_mask, scaled_dot_product_attention, softmax
+from aufmerksamkeit.attention import with_temperature
 
 
 def torch_reference(q, k, v, mask=None, causal=False, scale=None):

@@ -4,6 +4,7 @@ import re
 
 import matplotlib.pyplot as plt
 import pytest
+
 from aufmerksamkeit.interactive import SliderFigure
 from aufmerksamkeit.plotting import show
 

@@ -3,8 +3,9 @@
 import numpy as np
 import pytest
 import torch
-from aufmerksamkeit import MultiHeadAttention, scaled_dot_product_attention
 from torch import nn
+
+from aufmerksamkeit import MultiHeadAttention, scaled_dot_product_attention
 
 
 def make_pair(embed_dim, num_heads, bias=True, batch_first=True, dtype=torch.float32, seed=0):

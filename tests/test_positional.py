@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 import pytest
+
 from aufmerksamkeit import positional_encoding
 
 
