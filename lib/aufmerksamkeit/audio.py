@@ -246,7 +246,7 @@ def plot_spectrogram_attention(
     hop: int = 160,
     sample_rate: int = SAMPLE_RATE,
     title: str = "",
-    figsize: tuple[float, float] = (6, 3.5),
+    figsize: tuple[float, float] = (6, 3.2),
 ) -> plt.Figure:
     """Oben das Log-Mel-Spektrogramm (T, M), darunter die Gewichte (K, T) jeder Abfrage.
 
