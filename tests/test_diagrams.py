@@ -44,3 +44,16 @@ def test_head_split_rejects_indivisible_width():
         plot_head_split(32, 3)
     with pytest.raises(ValueError, match="d_k"):
         plot_scaling_demo(0)
+
+
+def test_pronoun_heads_adds_mean_row():
+    from aufmerksamkeit.diagrams import plot_pronoun_heads
+
+    rows = np.array([[1.0, 0.0, 0.0], [0.0, 0.5, 0.5]])
+    ax = plot_pronoun_heads(rows, ["a", "b", "c"])
+    shown = ax.images[0].get_array()
+    np.testing.assert_allclose(shown[2], [0.5, 0.25, 0.25])
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Kopf 1", "Kopf 2", "Mittel"]
+    plt.close(ax.figure)
+    with pytest.raises(ValueError, match="Form"):
+        plot_pronoun_heads(np.ones((2, 4)), ["a", "b", "c"])

@@ -115,3 +115,21 @@ def plot_head_split(embed_dim: int, num_heads: int, length: int = 12) -> Figure:
     )
     ax.axis("off")
     return fig
+
+
+def plot_pronoun_heads(
+    rows: np.ndarray,
+    tokens: Sequence[str],
+    *,
+    title: str = "",
+    ax: plt.Axes | None = None,
+) -> plt.Axes:
+    """Heatmap der Pronomen-Zeile je Kopf (h, L) plus einer Zeile „Mittel“ über die Köpfe."""
+    from aufmerksamkeit.plotting import plot_attention
+
+    rows = np.asarray(rows)
+    if rows.ndim != 2 or rows.shape[1] != len(tokens):
+        raise ValueError(f"rows braucht die Form (h, {len(tokens)}), erhalten: {rows.shape}.")
+    weights = np.vstack([rows, rows.mean(0, keepdims=True)])  # (h + 1, L)
+    labels = [f"Kopf {i + 1}" for i in range(len(rows))] + ["Mittel"]
+    return plot_attention(weights, tokens, labels, ax=ax, colorbar=False, title=title)
