@@ -45,6 +45,9 @@ _SCRIPT = """(function () {
 })();"""
 
 
+_CONTROL_STYLE = "display:inline-block;margin:0 1.5em 0.4em 0;white-space:nowrap"
+
+
 class SliderFigure:
     """Abbildung mit Reglern, vorab berechnet für jede Kombination der Werte.
 
@@ -103,7 +106,8 @@ class SliderFigure:
                     f'<input type="range" data-regler="{i}" min="0" max="{len(values) - 1}" '
                     f'step="1" value="{start}" aria-label="{html.escape(label)}" '
                     f'aria-valuetext="{html.escape(labels[start])}" />'
-                    f'<output data-fuer="{i}">{html.escape(labels[start])}</output>'
+                    f'<output data-fuer="{i}" style="margin-left:0.4em">'
+                    f"{html.escape(labels[start])}</output>"
                 )
             else:
                 options = "".join(
@@ -115,7 +119,10 @@ class SliderFigure:
                     f'<select data-regler="{i}" aria-label="{html.escape(label)}">'
                     f"{options}</select>"
                 )
-            rows.append(f'<label class="aufm-regler">{html.escape(label)} {control}</label>')
+            rows.append(
+                f'<label class="aufm-regler" style="{_CONTROL_STYLE}">'
+                f"{html.escape(label)} {control}</label>"
+            )
         index = self._frame_index(self.initial)
         data = {
             "sizes": [len(values) for _, values in self.controls.values()],
