@@ -33,6 +33,7 @@ def execute_notebook(path: Path, timeout: int = 600) -> float:
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
         store_widget_state=False,
+        record_timing=False,
     )
     start = time.perf_counter()
     client.execute()
