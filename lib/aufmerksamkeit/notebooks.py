@@ -39,6 +39,8 @@ def execute_notebook(path: Path, timeout: int = 600) -> float:
     client.execute()
     seconds = time.perf_counter() - start
     notebook.metadata.pop("widgets", None)
+    for cell in notebook.cells:  # Zeitstempel älterer Läufe wären nur Rauschen im Diff
+        cell.metadata.pop("execution", None)
     nbformat.write(notebook, path)
     return seconds
 
