@@ -15,6 +15,9 @@ Python-Code bzw. fest verdrahteten Templates des Themes entstehen:
   „critical“): Die Einträge werden ``role="listitem"``.
 * Die Linkfarbe ist auf getönten Kästen zu hell (``color-contrast``):
   ``_vendor/barrierefreiheit.css`` dunkelt sie ab.
+* Breite abgesetzte Formeln sind scrollbar, aber ohne MathJax-Menü nicht per
+  Tastatur erreichbar (``scrollable-region-focusable``):
+  ``_vendor/mathjax-tastatur.js`` gibt ihnen einen Tabstopp.
 * Die Auf-/Zuklapp-Dreiecke im Inhaltsverzeichnis sind ``<summary>``-Elemente
   ohne Text (Regel ``summary-name``): Sie bekommen eine deutsche Beschriftung.
 """
@@ -55,5 +58,6 @@ def _fix_pages(app: Sphinx, exception: Exception | None) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.add_css_file("barrierefreiheit.css")  # liegt in _vendor (html_static_path)
+    app.add_js_file("mathjax-tastatur.js", defer="defer")
     app.connect("build-finished", _fix_pages)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -67,15 +67,17 @@ class Befund:
 _PROBE_JS = """
 async () => {
   // Auf MathJax warten (falls geladen), dann auf Schriften und Bilder.
+  // Höchstens 20 s: Hängt MathJax (z. B. fehlende Komponente), scheitert der Formeltest.
+  const timeout = (ms) => new Promise(r => setTimeout(r, ms));
   if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
-    await MathJax.startup.promise;
+    await Promise.race([MathJax.startup.promise, timeout(20000)]);
   }
-  await document.fonts.ready;
+  await Promise.race([document.fonts.ready, timeout(10000)]);
   const imgs = Array.from(document.images);
-  await Promise.all(imgs.map(img => {
+  await Promise.race([Promise.all(imgs.map(img => {
     if (img.loading === "lazy") { img.loading = "eager"; }
     return img.decode().catch(() => null);
-  }));
+  })), timeout(10000)]);
   const mathNodes = Array.from(document.querySelectorAll(".math"));
   const clone = document.querySelector("main") ?
       document.querySelector("main").cloneNode(true) : document.body.cloneNode(true);
