@@ -79,10 +79,7 @@ def scaled_dot_product_attention(
     length_q, length_k = q.shape[-2], k.shape[-2]
     batch_shape = broadcast_batch_shape(q=q, k=k, v=v)
 
-    if scale is None:
-        scale = 1.0 / np.sqrt(q.shape[-1]) if q.shape[-1] > 0 else 1.0
-    elif not np.isfinite(scale):
-        raise ValueError(f"scale muss eine endliche Zahl sein, erhalten: {scale}.")
+    scale = resolve_scale(scale, q.shape[-1])
 
     allowed = np.ones((length_q, length_k), dtype=bool)
     if mask is not None:
@@ -95,6 +92,15 @@ def scaled_dot_product_attention(
     weights = _softmax(scores, axis=-1).astype(dtype, copy=False)  # (..., L, S)
     output = weights @ v  # (..., L, d_v)
     return output.astype(dtype, copy=False), weights
+
+
+def resolve_scale(scale: float | None, d: int) -> float:
+    """Der Skalierungsfaktor: ``1/√d``, falls ``scale`` fehlt; sonst geprüft übernommen."""
+    if scale is None:
+        return 1.0 / np.sqrt(d) if d > 0 else 1.0
+    if not np.isfinite(scale):
+        raise ValueError(f"scale muss eine endliche Zahl sein, erhalten: {scale}.")
+    return scale
 
 
 def _check_qkv_shapes(q: np.ndarray, k: np.ndarray, v: np.ndarray) -> None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from aufmerksamkeit.attention import _check_qkv_shapes
+from aufmerksamkeit.attention import _check_qkv_shapes, resolve_scale
 from aufmerksamkeit.validation import as_float_array, broadcast_batch_shape, check_mask
 
 
@@ -59,11 +59,7 @@ def memory_efficient_attention(
     dtype = np.result_type(q, k, v)
     length_q, length_k, d_v = q.shape[-2], k.shape[-2], v.shape[-1]
     batch_shape = broadcast_batch_shape(q=q, k=k, v=v)
-    if scale is None:
-        scale = 1.0 / np.sqrt(q.shape[-1]) if q.shape[-1] > 0 else 1.0
-    elif not np.isfinite(scale):
-        raise ValueError(f"scale muss eine endliche Zahl sein, erhalten: {scale}.")
-    scale = dtype.type(scale)
+    scale = dtype.type(resolve_scale(scale, q.shape[-1]))
 
     allowed = None
     if mask is not None:  # nur eine Sicht (View), keine Kopie der Größe L × S
