@@ -57,3 +57,41 @@ def test_pronoun_heads_adds_mean_row():
     plt.close(ax.figure)
     with pytest.raises(ValueError, match="Form"):
         plot_pronoun_heads(np.ones((2, 4)), ["a", "b", "c"])
+
+
+def test_signed_decimal_uses_comma_and_true_minus():
+    from aufmerksamkeit.diagrams import signed_decimal
+
+    assert signed_decimal(-0.25) == "\u22120,25"
+    assert signed_decimal(0.7) == "0,70"
+    assert signed_decimal(-0.001) == "0,00"  # kein „−0,00“
+    assert signed_decimal(-1.26, 1) == "\u22121,3"
+
+
+def test_qkv_matrices_show_the_data_with_labels():
+    from aufmerksamkeit.diagrams import plot_qkv_matrices
+
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((3, 5))
+    w_q, w_k, w_v = rng.standard_normal((3, 5, 2))
+    q, k, v = x @ w_q, x @ w_k, x @ w_v
+    fig = plot_qkv_matrices(x, q, k, v, ["a", "b", "c"], highlight=2)
+    panels = fig.axes[:4]
+    for ax, expected in zip(panels, (x, q, k, v)):
+        np.testing.assert_allclose(ax.images[0].get_array(), expected)
+        # Eine beschriftete Zahl je Eintrag, mit Dezimalkomma statt Punkt.
+        texts = [t.get_text() for t in ax.texts]
+        assert len(texts) == expected.size
+        assert not any("." in t for t in texts)
+        # Umrandet ist genau die hervorgehobene Zeile.
+        (box,) = ax.patches
+        assert box.get_y() == pytest.approx(1.5)
+    assert panels[1].get_yticklabels()[0].get_text() == "$q_1$  a"
+    # Alle vier Matrizen teilen sich eine Farbskala, die den größten Betrag umfasst.
+    limit = max(np.abs(m).max() for m in (x, q, k, v))
+    assert panels[2].images[0].get_clim() == pytest.approx((-limit, limit))
+    plt.close(fig)
+    with pytest.raises(ValueError, match="3 Tokens"):
+        plot_qkv_matrices(x, q, k, v[:2], ["a", "b", "c"])
+    with pytest.raises(ValueError, match="dieselbe Breite d_k"):
+        plot_qkv_matrices(x, q, k[:, :1], v, ["a", "b", "c"])

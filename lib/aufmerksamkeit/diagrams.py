@@ -133,3 +133,79 @@ def plot_pronoun_heads(
     weights = np.vstack([rows, rows.mean(0, keepdims=True)])  # (h + 1, L)
     labels = [f"Kopf {i + 1}" for i in range(len(rows))] + ["Mittel"]
     return plot_attention(weights, tokens, labels, ax=ax, colorbar=False, title=title)
+
+
+def signed_decimal(value: float, digits: int = 2) -> str:
+    """Zahl mit Dezimalkomma und echtem Minuszeichen, etwa ``−0,25`` oder ``0,70``."""
+    text = f"{value:.{digits}f}".replace(".", ",")
+    if text.startswith("-"):
+        text = "\u2212" + text[1:] if text.strip("-0,") else text[1:]  # „−0,00“ → „0,00“
+    return text
+
+
+def plot_qkv_matrices(
+    x: np.ndarray,
+    q: np.ndarray,
+    k: np.ndarray,
+    v: np.ndarray,
+    tokens: Sequence[str],
+    *,
+    highlight: int | None = None,
+) -> Figure:
+    """Die Matrizen X (L, d_model) und Q, K, V (L, d_k) als beschriftete Zahlenfelder.
+
+    Jede Zeile ist der Vektor eines Tokens (x_i, q_i, k_i, v_i); die Zeile
+    ``highlight`` wird umrandet. Farbe: blau positiv, rot negativ, auf einer
+    gemeinsamen Skala für alle vier Matrizen.
+    """
+    tokens = list(tokens)
+    mats = {"X": np.asarray(x), "Q": np.asarray(q), "K": np.asarray(k), "V": np.asarray(v)}
+    for name, m in mats.items():
+        if m.ndim != 2 or m.shape[0] != len(tokens):
+            raise ValueError(
+                f"{name} braucht die Form ({len(tokens)}, Breite) für {len(tokens)} Tokens, "
+                f"erhalten: {m.shape}."
+            )
+    if mats["Q"].shape[1] != mats["K"].shape[1]:
+        raise ValueError(
+            "Q und K brauchen dieselbe Breite d_k, erhalten: "
+            f"{mats['Q'].shape} und {mats['K'].shape}."
+        )
+    limit = max(float(np.abs(m).max()) for m in mats.values())
+    widths = [m.shape[1] for m in mats.values()]
+    fig, axes = plt.subplots(
+        1, 4, figsize=(10.5, 2.9), layout="constrained", gridspec_kw={"width_ratios": widths}
+    )
+    titles = {
+        "X": "$X$: Einbettungen",
+        "Q": "$Q = XW^Q$: Abfragen",
+        "K": "$K = XW^K$: Schlüssel",
+        "V": "$V = XW^V$: Werte",
+    }
+    for ax, (name, m) in zip(axes, mats.items()):
+        image = ax.imshow(m, cmap="RdBu", vmin=-limit, vmax=limit, aspect="auto")
+        for (row, col), value in np.ndenumerate(m):
+            color = "white" if abs(value) > 0.6 * limit else "black"
+            ax.text(
+                col,
+                row,
+                signed_decimal(value, 1),
+                ha="center",
+                va="center",
+                fontsize=8,
+                color=color,
+            )
+        symbol = name.lower()
+        ax.set_yticks(
+            range(len(tokens)), [f"${symbol}_{i + 1}$  {t}" for i, t in enumerate(tokens)]
+        )
+        ax.set_xticks(range(m.shape[1]), [str(j + 1) for j in range(m.shape[1])])
+        ax.set_title(f"{titles[name]}\n({m.shape[0]} × {m.shape[1]})", fontsize=10)
+        ax.tick_params(length=0)
+        if highlight is not None:
+            ax.add_patch(
+                plt.Rectangle((-0.5, highlight - 0.5), m.shape[1], 1, fill=False, ec="black", lw=2)
+            )
+    axes[0].set_xlabel("Komponente")
+    fig.colorbar(image, ax=axes, label="Wert", shrink=0.8)
+    return fig
