@@ -151,7 +151,7 @@ def test_causal_is_top_left_for_rectangular_shapes():
     np.testing.assert_array_equal(causal_mask(3, 5), np.tril(np.ones((3, 5), dtype=bool)))
 
 
-@pytest.mark.parametrize("scale", [0.0, 0.1, 2.5, -1.0])
+@pytest.mark.parametrize("scale", [1e-3, 0.1, 2.5, 3, np.float32(0.5), np.int64(2)])
 def test_custom_scale_matches_torch(scale):
     rng = np.random.default_rng(5)
     q, k, v = rng.normal(size=(2, 3, 4)), rng.normal(size=(2, 6, 4)), rng.normal(size=(2, 6, 3))
@@ -288,3 +288,146 @@ def test_with_temperature_rejects_bad_values():
         with_temperature(np.array([0.5, 0.5]), 0.0)
     with pytest.raises(ValueError, match="nichtnegativ"):
         with_temperature(np.array([-0.5, 1.5]), 1.0)
+
+
+# ---------- Randfälle: leere Achsen und halbe Genauigkeit (wie PyTorch) ----------
+
+
+@pytest.mark.parametrize("shape,axis", [((3, 0), -1), ((0, 4), -1), ((2, 0, 3), 1), ((0,), 0)])
+def test_softmax_of_empty_axis_is_empty_like_torch(shape, axis):
+    x = np.zeros(shape, dtype=np.float32)
+    y = softmax(x, axis=axis)
+    expected = torch.softmax(torch.from_numpy(x), dim=axis).numpy()
+    assert y.shape == expected.shape == shape and y.dtype == np.float32
+
+
+@pytest.mark.parametrize("causal", [False, True])
+@pytest.mark.parametrize("use_mask", [False, True])
+def test_no_keys_give_zero_output_like_torch(causal, use_mask):
+    """S = 0: keine Schlüssel, also Ausgabe 0 – wie PyTorch, keine numpy-Fehlermeldung."""
+    rng = np.random.default_rng(11)
+    q, k, v = rng.normal(size=(2, 3, 4)), np.zeros((2, 0, 4)), np.zeros((2, 0, 5))
+    mask = np.ones((3, 0), dtype=bool) if use_mask else None
+    out, weights = scaled_dot_product_attention(q, k, v, mask, causal=causal)
+    assert out.shape == (2, 3, 5) and weights.shape == (2, 3, 0)
+    np.testing.assert_array_equal(out, 0.0)
+    ref_out, _ = torch_reference(q, k, v, mask=mask, causal=causal)
+    np.testing.assert_array_equal(out, ref_out)
+
+
+def test_float16_scores_beyond_65504_stay_finite_like_torch():
+    """q·k = 64 · 40² = 102400 passt nicht in float16; PyTorch rechnet trotzdem richtig."""
+    q = np.full((2, 64), 40.0, dtype=np.float16)
+    v = np.random.default_rng(12).normal(size=(2, 3)).astype(np.float16)
+    out, weights = scaled_dot_product_attention(q, q, v)
+    tq, tv = torch.from_numpy(q), torch.from_numpy(v)
+    expected = F.scaled_dot_product_attention(tq, tq, tv).numpy()
+    assert out.dtype == weights.dtype == np.float16
+    assert np.all(np.isfinite(out)) and np.all(np.isfinite(weights))
+    np.testing.assert_allclose(out, expected, atol=2e-3)
+    np.testing.assert_allclose(weights, 0.5, atol=1e-3)
+
+
+def test_float16_softmax_of_huge_logits_matches_torch():
+    x = np.array([[6e4, 6e4, 6e4], [6e4, -6e4, 0.0]], dtype=np.float16)
+    y = softmax(x)
+    assert y.dtype == np.float16
+    np.testing.assert_allclose(y, torch.softmax(torch.from_numpy(x), -1).numpy(), atol=1e-3)
+
+
+def test_torch_float16_tensors_are_accepted():
+    q = torch.randn(3, 4, dtype=torch.float16, generator=torch.Generator().manual_seed(0))
+    out, _ = scaled_dot_product_attention(q, q, q)
+    assert out.dtype == np.float16
+    expected = F.scaled_dot_product_attention(q, q, q).numpy()
+    np.testing.assert_allclose(out, expected, atol=2e-3)
+
+
+sizes = st.integers(min_value=0, max_value=5)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    dtype=st.sampled_from([np.float16, np.float32, np.float64]),
+    length_q=sizes,
+    length_k=sizes,
+    d=sizes,
+    d_v=sizes,
+    causal=st.booleans(),
+    use_mask=st.booleans(),
+    seed=st.integers(0, 2**16),
+)
+def test_property_dtypes_and_empty_axes_match_torch(
+    dtype, length_q, length_k, d, d_v, causal, use_mask, seed
+):
+    rng = np.random.default_rng(seed)
+    q = rng.normal(size=(2, length_q, d)).astype(dtype)
+    k = rng.normal(size=(2, length_k, d)).astype(dtype)
+    v = rng.normal(size=(2, length_k, d_v)).astype(dtype)
+    mask = rng.random((length_q, length_k)) < 0.7 if use_mask else None
+    out, weights = scaled_dot_product_attention(q, k, v, mask, causal=causal)
+    assert out.dtype == weights.dtype == dtype
+    assert out.shape == (2, length_q, d_v) and weights.shape == (2, length_q, length_k)
+    allowed = torch.ones(length_q, length_k, dtype=torch.bool)
+    if use_mask:
+        allowed &= torch.from_numpy(mask)
+    if causal:
+        allowed &= torch.ones(length_q, length_k, dtype=torch.bool).tril()
+    tq, tk, tv = (torch.from_numpy(a) for a in (q, k, v))
+    expected = F.scaled_dot_product_attention(tq, tk, tv, attn_mask=allowed).numpy()
+    tol = {"atol": 2e-3, "rtol": 2e-3} if dtype == np.float16 else tolerance(dtype)
+    np.testing.assert_allclose(out, expected, **tol)
+    # Gewichte: Referenz in float64, nicht erlaubte Schlüssel 0, Zeilensumme 1 oder 0
+    scores = tq.double() @ tk.double().transpose(-1, -2) / (np.sqrt(d) if d else 1.0)
+    ref_weights = torch.softmax(scores.masked_fill(~allowed, float("-inf")), -1).nan_to_num(0.0)
+    np.testing.assert_allclose(weights, ref_weights.numpy(), **tol)
+
+
+# ---------- falsche Schalter und Skalierungen ----------
+
+
+@pytest.mark.parametrize("causal", ["no", "False", 1, 0, None, np.array([True])])
+def test_causal_must_be_a_real_bool(causal):
+    q = np.zeros((3, 4))
+    with pytest.raises(TypeError, match=r"causal muss True oder False sein, erhalten: .*"):
+        scaled_dot_product_attention(q, q, q, causal=causal)
+
+
+def test_causal_accepts_numpy_bool():
+    rng = np.random.default_rng(13)
+    q = rng.normal(size=(3, 4))
+    expected = scaled_dot_product_attention(q, q, q, causal=True)[1]
+    np.testing.assert_array_equal(
+        scaled_dot_product_attention(q, q, q, causal=np.True_)[1], expected
+    )
+
+
+@pytest.mark.parametrize(
+    "scale,error,shown",
+    [
+        ("2", TypeError, "'2'"),
+        (np.array([1.0, 2.0]), TypeError, "array"),
+        (torch.tensor(2.0), TypeError, "tensor"),
+        (True, TypeError, "True"),
+        (10**400, ValueError, "1000"),
+        (float("nan"), ValueError, "nan"),
+        (float("inf"), ValueError, "inf"),
+        (0.0, ValueError, "0.0"),
+        (-1.5, ValueError, "-1.5"),
+    ],
+    ids=["text", "array", "tensor", "bool", "10**400", "nan", "inf", "null", "negativ"],
+)
+def test_scale_must_be_finite_positive_number(scale, error, shown):
+    q = np.zeros((3, 4))
+    with pytest.raises(error, match=r"scale muss") as info:
+        scaled_dot_product_attention(q, q, q, scale=scale)
+    message = str(info.value)
+    assert shown in message and len(message) < 200  # nennt den Wert, aber gekürzt
+
+
+def test_bfloat16_tensor_gets_german_type_error():
+    q = torch.zeros(3, 4, dtype=torch.bfloat16)
+    with pytest.raises(TypeError, match=r"q hat den Datentyp torch\.bfloat16 \(Form \(3, 4\)\)"):
+        scaled_dot_product_attention(q, q.float(), q.float())
+    with pytest.raises(TypeError, match=r"bfloat16.*\.float\(\)"):
+        softmax(q)

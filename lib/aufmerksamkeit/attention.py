@@ -12,7 +12,9 @@ import numpy as np
 from aufmerksamkeit.validation import (
     as_float_array,
     broadcast_batch_shape,
+    check_flag,
     check_mask,
+    check_positive_number,
 )
 
 
@@ -21,7 +23,8 @@ def softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
 
     Vor dem Exponenzieren wird das Maximum abgezogen; so laufen auch
     Logits wie ±1e4 nicht über. Zeilen, die nur aus ``-inf`` bestehen,
-    ergeben Nullen statt NaN.
+    ergeben Nullen statt NaN; eine leere Achse ergibt ein leeres Ergebnis
+    (wie ``torch.softmax``). float16 wird intern in float32 gerechnet.
     """
     x = as_float_array(x, "x", allow_minus_inf=True)
     if x.ndim == 0:
@@ -32,11 +35,25 @@ def softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
 
 
 def _softmax(x: np.ndarray, axis: int) -> np.ndarray:
+    dtype = x.dtype
+    x = x.astype(compute_dtype(dtype), copy=False)
+    if x.shape[axis] == 0:  # nichts zu normieren; np.max hätte kein neutrales Element
+        return np.zeros(x.shape, dtype=dtype)
     x_max = np.max(x, axis=axis, keepdims=True)
     x_max = np.where(np.isfinite(x_max), x_max, 0.0)
     exp = np.exp(x - x_max)
     total = np.sum(exp, axis=axis, keepdims=True)
-    return np.divide(exp, total, out=np.zeros_like(exp), where=total > 0)
+    weights = np.divide(exp, total, out=np.zeros_like(exp), where=total > 0)
+    return weights.astype(dtype, copy=False)
+
+
+def compute_dtype(dtype: np.dtype) -> np.dtype:
+    """Datentyp für Zwischenergebnisse: float16 wird in float32 gerechnet.
+
+    In float16 liefe schon ``q @ kᵀ`` ab 65504 über (→ inf, dann NaN);
+    PyTorch rechnet auf der CPU intern ebenfalls in float32.
+    """
+    return np.dtype(np.float32) if dtype == np.float16 else np.dtype(dtype)
 
 
 def causal_mask(length_q: int, length_k: int | None = None) -> np.ndarray:
@@ -76,6 +93,7 @@ def scaled_dot_product_attention(
     v = as_float_array(v, "v", min_ndim=2)
     dtype = np.result_type(q, k, v)
     _check_qkv_shapes(q, k, v)
+    causal = check_flag(causal, "causal")
     length_q, length_k = q.shape[-2], k.shape[-2]
     batch_shape = broadcast_batch_shape(q=q, k=k, v=v)
 
@@ -87,20 +105,23 @@ def scaled_dot_product_attention(
     if causal:
         allowed = allowed & causal_mask(length_q, length_k)
 
-    scores = (q @ np.swapaxes(k, -1, -2)) * dtype.type(scale)  # (..., L, S)
+    work = compute_dtype(dtype)  # float16 → float32, sonst unverändert
+    q, k, v = (a.astype(work, copy=False) for a in (q, k, v))
+    scores = (q @ np.swapaxes(k, -1, -2)) * work.type(scale)  # (..., L, S)
     scores = np.where(allowed, scores, -np.inf)
-    weights = _softmax(scores, axis=-1).astype(dtype, copy=False)  # (..., L, S)
-    output = weights @ v  # (..., L, d_v)
-    return output.astype(dtype, copy=False), weights
+    weights = _softmax(scores, axis=-1).astype(work, copy=False)  # (..., L, S)
+    output = weights @ v  # (..., L, d_v); bei S = 0 lauter Nullen
+    return output.astype(dtype, copy=False), weights.astype(dtype, copy=False)
 
 
 def resolve_scale(scale: float | None, d: int) -> float:
-    """Der Skalierungsfaktor: ``1/√d``, falls ``scale`` fehlt; sonst geprüft übernommen."""
+    """Der Skalierungsfaktor: ``1/√d``, falls ``scale`` fehlt; sonst geprüft übernommen.
+
+    ``scale`` muss eine endliche positive reelle Zahl sein (kein Text, kein Array).
+    """
     if scale is None:
         return 1.0 / np.sqrt(d) if d > 0 else 1.0
-    if not np.isfinite(scale):
-        raise ValueError(f"scale muss eine endliche Zahl sein, erhalten: {scale}.")
-    return scale
+    return check_positive_number(scale, "scale")
 
 
 def _check_qkv_shapes(q: np.ndarray, k: np.ndarray, v: np.ndarray) -> None:

@@ -6,6 +6,10 @@ NumPy mit einer kryptischen Broadcast-Meldung oder still mit NaN.
 
 from __future__ import annotations
 
+import math
+import numbers
+import reprlib
+
 import numpy as np
 
 
@@ -18,7 +22,7 @@ def as_float_array(
     ganze Zahlen werden zu float64. Nicht-endliche Werte (NaN, ±inf) sind
     nicht erlaubt; mit ``allow_minus_inf`` ist −inf erlaubt (ausgeblendete Logits).
     """
-    array = np.asarray(_to_numpy(x))
+    array = np.asarray(_to_numpy(x, name))
     if array.dtype == bool or not np.issubdtype(array.dtype, np.number):
         raise TypeError(f"{name} muss Zahlen enthalten, erhalten: Datentyp {array.dtype}.")
     if np.issubdtype(array.dtype, np.complexfloating):
@@ -51,7 +55,7 @@ def broadcast_batch_shape(**arrays: np.ndarray) -> tuple[int, ...]:
 
 def check_mask(mask: object, target_shape: tuple[int, ...]) -> np.ndarray:
     """Prüft eine boolesche Maske (``True`` = darf beachten) gegen (..., L, S)."""
-    mask = np.asarray(_to_numpy(mask))
+    mask = np.asarray(_to_numpy(mask, "mask"))
     if mask.dtype != bool:
         raise TypeError(
             "mask muss boolesch sein (True = darf beachten), "
@@ -70,8 +74,52 @@ def check_mask(mask: object, target_shape: tuple[int, ...]) -> np.ndarray:
     return mask
 
 
-def _to_numpy(x: object) -> object:
+def check_flag(value: object, name: str) -> bool:
+    """Ein Schalter wie ``causal`` muss wirklich ``True`` oder ``False`` sein.
+
+    Sonst zählte etwa ``causal="nein"`` als wahr – still und falsch.
+    """
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(
+            f"{name} muss True oder False sein, erhalten: {reprlib.repr(value)} "
+            f"({type(value).__name__})."
+        )
+    return bool(value)
+
+
+def check_positive_number(value: object, name: str) -> float:
+    """Eine endliche, positive reelle Zahl (etwa ``scale``) als ``float``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(
+            f"{name} muss eine reelle Zahl sein, erhalten: {reprlib.repr(value)} "
+            f"({type(value).__name__})."
+        )
+    try:
+        number = float(value)
+    except OverflowError:  # etwa 10**400: als float nicht darstellbar
+        number = math.inf
+    if not math.isfinite(number) or number <= 0:
+        raise ValueError(
+            f"{name} muss eine endliche positive Zahl sein, erhalten: {reprlib.repr(value)}."
+        )
+    return number
+
+
+def check_positive_int(value: object, name: str) -> int:
+    """Eine positive ganze Zahl (auch ``np.int64``, aber kein ``bool``) als ``int``."""
+    is_int = isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+    if not is_int or value < 1:
+        raise ValueError(f"{name} muss eine positive ganze Zahl sein, erhalten: {value!r}.")
+    return int(value)
+
+
+def _to_numpy(x: object, name: str) -> object:
     """PyTorch-Tensoren werden als NumPy-Arrays gelesen, alles andere bleibt."""
     if type(x).__module__.startswith("torch") and hasattr(x, "detach"):
+        if str(x.dtype) == "torch.bfloat16":
+            raise TypeError(
+                f"{name} hat den Datentyp torch.bfloat16 (Form {tuple(x.shape)}), den NumPy "
+                f"nicht kennt; wandeln Sie den Tensor mit {name}.float() in float32 um."
+            )
         return x.detach().cpu().numpy()
     return x
