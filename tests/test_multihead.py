@@ -151,10 +151,62 @@ def test_num_heads_must_divide_embed_dim():
         MultiHeadAttention(10, 3)
 
 
-@pytest.mark.parametrize("embed_dim,num_heads", [(0, 1), (8, 0), (8.0, 2), (-4, 2)])
+@pytest.mark.parametrize(
+    "embed_dim,num_heads",
+    [(0, 1), (8, 0), (8.0, 2), (-4, 2), (True, 1), (8, True), (np.True_, 1), ("8", 2)],
+)
 def test_invalid_sizes(embed_dim, num_heads):
-    with pytest.raises(ValueError, match="positive ganze Zahl"):
+    with pytest.raises(ValueError, match=r"(embed_dim|num_heads) muss eine positive ganze Zahl"):
         MultiHeadAttention(embed_dim, num_heads)
+
+
+def test_numpy_integers_are_accepted_like_in_positional_encoding():
+    module = MultiHeadAttention(np.int64(8), np.int32(2))
+    assert type(module.embed_dim) is int and type(module.num_heads) is int
+    assert (module.embed_dim, module.num_heads, module.head_dim) == (8, 2, 4)
+    out, weights = module(torch.randn(1, 3, 8))
+    assert out.shape == (1, 3, 8) and weights.shape == (1, 2, 3, 3)
+
+
+@pytest.mark.parametrize("causal", ["no", 1, None])
+def test_causal_must_be_a_real_bool(causal):
+    with pytest.raises(TypeError, match="causal muss True oder False sein"):
+        MultiHeadAttention(8, 2)(torch.randn(1, 3, 8), causal=causal)
+
+
+def test_from_torch_refuses_dropout():
+    with pytest.raises(ValueError, match=r"dropout=0\.1.*kein Dropout"):
+        MultiHeadAttention.from_torch(nn.MultiheadAttention(8, 2, dropout=0.1))
+    MultiHeadAttention.from_torch(nn.MultiheadAttention(8, 2, dropout=0.0))  # ohne Dropout: gut
+
+
+def test_float16_matches_torch_without_overflow():
+    """Scores über 65504 (float16-Grenze): PyTorch bleibt endlich, wir auch."""
+    reference, _ = make_pair(64, 1, dtype=torch.float16)
+    with torch.no_grad():
+        reference.in_proj_weight.mul_(20)
+        ours = MultiHeadAttention.from_torch(reference).eval()
+        x = torch.randn(2, 5, 64, generator=torch.Generator().manual_seed(1)).half() * 5
+        out, weights = ours(x)
+        ref_out, ref_weights = run_reference(reference, x, x, x)
+        q, k = ours.q_proj(x).float(), ours.k_proj(x).float()
+    assert (q @ k.transpose(-1, -2)).abs().max() > 65504  # der Fall tritt wirklich ein
+    assert out.dtype == weights.dtype == torch.float16
+    assert torch.isfinite(out).all() and torch.isfinite(weights).all()
+    torch.testing.assert_close(out, ref_out, atol=2e-2, rtol=1e-2)
+    torch.testing.assert_close(weights, ref_weights, atol=2e-2, rtol=1e-2)
+
+
+def test_bfloat16_matches_torch():
+    reference, ours = make_pair(16, 4, dtype=torch.bfloat16)
+    x = torch.randn(2, 5, 16, generator=torch.Generator().manual_seed(2)).bfloat16()
+    with torch.no_grad():
+        out, weights = ours(x, causal=True)
+        tril = torch.ones(5, 5, dtype=torch.bool).tril()
+        ref_out, ref_weights = run_reference(reference, x, x, x, tril)
+    assert out.dtype == weights.dtype == torch.bfloat16
+    torch.testing.assert_close(out, ref_out, atol=5e-2, rtol=2e-2)
+    torch.testing.assert_close(weights, ref_weights, atol=2e-2, rtol=2e-2)
 
 
 def test_wrong_embedding_size_names_shapes():

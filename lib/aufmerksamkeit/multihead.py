@@ -7,6 +7,12 @@ import math
 import torch
 from torch import nn
 
+from aufmerksamkeit.validation import check_flag, check_positive_int
+
+# Halbe Genauigkeit rechnen wir intern in float32: In float16 liefe schon
+# q @ kᵀ ab 65504 über (→ inf, dann NaN); PyTorchs eigene Kerne tun dasselbe.
+_HALF_DTYPES = (torch.float16, torch.bfloat16)
+
 
 class MultiHeadAttention(nn.Module):
     """Multi-Head-Attention nach Vaswani et al. (2017), ``batch_first``.
@@ -21,9 +27,8 @@ class MultiHeadAttention(nn.Module):
 
     def __init__(self, embed_dim: int, num_heads: int, bias: bool = True) -> None:
         super().__init__()
-        for name, value in (("embed_dim", embed_dim), ("num_heads", num_heads)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} muss eine positive ganze Zahl sein, erhalten: {value!r}.")
+        embed_dim = check_positive_int(embed_dim, "embed_dim")  # auch np.int64, kein bool
+        num_heads = check_positive_int(num_heads, "num_heads")
         if embed_dim % num_heads != 0:
             raise ValueError(
                 f"embed_dim={embed_dim} ist nicht durch num_heads={num_heads} teilbar; "
@@ -54,12 +59,15 @@ class MultiHeadAttention(nn.Module):
         key = query if key is None else key
         value = key if value is None else value
         self._check_inputs(query, key, value)
+        causal = check_flag(causal, "causal")
         n, length_q, _ = query.shape
         length_k = key.shape[1]
+        dtype = query.dtype
+        work = torch.float32 if dtype in _HALF_DTYPES else dtype
 
-        q = self._split_heads(self.q_proj(query))  # (N, h, L, d)
-        k = self._split_heads(self.k_proj(key))  # (N, h, S, d)
-        v = self._split_heads(self.v_proj(value))  # (N, h, S, d)
+        q = self._split_heads(self.q_proj(query)).to(work)  # (N, h, L, d)
+        k = self._split_heads(self.k_proj(key)).to(work)  # (N, h, S, d)
+        v = self._split_heads(self.v_proj(value)).to(work)  # (N, h, S, d)
 
         scores = q @ k.transpose(-2, -1) / math.sqrt(self.head_dim)  # (N, h, L, S)
         allowed = self._allowed(mask, causal, n, length_q, length_k, query.device)
@@ -69,9 +77,9 @@ class MultiHeadAttention(nn.Module):
         if allowed is not None:  # Zeilen ohne erlaubten Schlüssel: Gewichte 0 statt NaN
             weights = torch.where(allowed.any(dim=-1, keepdim=True), weights, 0.0)
 
-        heads = weights @ v  # (N, h, L, d)
+        heads = (weights @ v).to(dtype)  # (N, h, L, d)
         concat = heads.transpose(1, 2).reshape(n, length_q, self.embed_dim)  # (N, L, E)
-        return self.out_proj(concat), weights
+        return self.out_proj(concat), weights.to(dtype)
 
     def _split_heads(self, x: torch.Tensor) -> torch.Tensor:
         n, length, _ = x.shape
@@ -143,6 +151,13 @@ class MultiHeadAttention(nn.Module):
             raise ValueError("kdim/vdim ungleich embed_dim wird nicht unterstützt.")
         if module.bias_k is not None or module.add_zero_attn:
             raise ValueError("add_bias_kv und add_zero_attn werden nicht unterstützt.")
+        if module.dropout > 0:
+            raise ValueError(
+                f"Das Modul hat dropout={module.dropout}; MultiHeadAttention kennt kein Dropout, "
+                "im Training stimmten die Ausgaben also nicht überein. Erstellen Sie es mit "
+                "dropout=0.0 – oder setzen Sie module.dropout = 0.0, wenn Sie nur im "
+                "Auswertungsmodus (eval) vergleichen."
+            )
         has_bias = module.in_proj_bias is not None
         new = cls(module.embed_dim, module.num_heads, bias=has_bias)
         new = new.to(device=module.in_proj_weight.device, dtype=module.in_proj_weight.dtype)
