@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aufmerksamkeit import scaled_dot_product_attention
-from aufmerksamkeit.benchmarks import peak_memory
+from aufmerksamkeit.benchmarks import fit_slope, peak_memory
 from aufmerksamkeit.efficient import memory_efficient_attention
 
 
@@ -131,3 +131,63 @@ def test_rejects_bad_shapes_and_masks_in_german():
         memory_efficient_attention(q, q, q, np.ones((3, 3)))
     with pytest.raises(ValueError, match="broadcasten"):
         memory_efficient_attention(q, q, q, np.ones((2, 3), dtype=bool))
+
+
+# ---------- Randfälle wie bei der naiven Attention ----------
+
+
+@pytest.mark.parametrize("causal", [False, True])
+def test_empty_axes_like_torch(causal):
+    rng = np.random.default_rng(8)
+    no_keys = memory_efficient_attention(
+        rng.normal(size=(2, 3, 4)), np.zeros((2, 0, 4)), np.zeros((2, 0, 5)), causal=causal
+    )
+    assert no_keys.shape == (2, 3, 5)
+    np.testing.assert_array_equal(no_keys, 0.0)
+    no_queries = memory_efficient_attention(
+        np.zeros((2, 0, 4)), rng.normal(size=(2, 6, 4)), rng.normal(size=(2, 6, 5)), causal=causal
+    )
+    assert no_queries.shape == (2, 0, 5)
+
+
+def test_float16_beyond_65504_stays_finite_like_torch():
+    q = np.full((3, 64), 200.0, dtype=np.float16)  # (q/√d)·k = 25 · 200 · 64 = 320000 > 65504
+    v = np.random.default_rng(9).normal(size=(3, 2)).astype(np.float16)
+    result = memory_efficient_attention(q, q, v, block_size=2)
+    tq, tv = torch.from_numpy(q), torch.from_numpy(v)
+    expected = F.scaled_dot_product_attention(tq, tq, tv).numpy()
+    assert result.dtype == np.float16 and np.all(np.isfinite(result))
+    np.testing.assert_allclose(result, expected, atol=2e-3)
+
+
+def test_rejects_non_bool_causal_and_bad_scale():
+    q = np.zeros((3, 2))
+    with pytest.raises(TypeError, match="causal muss True oder False sein, erhalten: 'no'"):
+        memory_efficient_attention(q, q, q, causal="no")
+    with pytest.raises(ValueError, match="scale muss eine endliche positive Zahl sein"):
+        memory_efficient_attention(q, q, q, scale=-2.0)
+
+
+# ---------- fit_slope: Steigung im Log-log-Diagramm ----------
+
+
+@pytest.mark.parametrize("power", [0.5, 1.0, 2.0, 3.0])
+def test_fit_slope_recovers_exact_power_law(power):
+    lengths = [64, 128, 256, 512, 1024]
+    values = [3e-6 * n**power for n in lengths]
+    assert fit_slope(lengths, values) == pytest.approx(power, abs=1e-9)
+
+
+def test_fit_slope_is_least_squares_with_noise():
+    lengths = np.array([10.0, 20.0, 40.0, 80.0])
+    noise = np.array([1.1, 0.9, 1.05, 0.95])
+    values = 2.0 * lengths**2 * noise
+    expected = np.polyfit(np.log(lengths), np.log(values), 1)[0]
+    assert fit_slope(lengths, values) == pytest.approx(expected, abs=1e-12)
+    assert 1.9 < fit_slope(lengths, values) < 2.1
+
+
+@pytest.mark.parametrize("lengths,values", [([1, 2, 3], [1, 2]), ([5], [7])])
+def test_fit_slope_rejects_too_few_or_unequal_pairs(lengths, values):
+    with pytest.raises(ValueError, match="mindestens zwei Wertepaare gleicher Länge"):
+        fit_slope(lengths, values)

@@ -44,9 +44,26 @@ def test_values_bounded_and_rows_distinct():
 
 
 @pytest.mark.parametrize(
-    "length,d_model,error",
-    [(-1, 4, ValueError), (4, 0, ValueError), (2.5, 4, TypeError), (4, "8", TypeError)],
+    "length,d_model,error,message",
+    [
+        (-1, 4, ValueError, "length darf nicht negativ sein, erhalten: -1"),
+        (4, 0, ValueError, "d_model muss mindestens 1 sein, erhalten: 0"),
+        (2.5, 4, TypeError, "length muss eine ganze Zahl sein, erhalten: 2.5"),
+        (4, "8", TypeError, "d_model muss eine ganze Zahl sein, erhalten: '8'"),
+        (True, 4, TypeError, "length muss eine ganze Zahl sein, erhalten: True"),
+        (4, np.True_, TypeError, "d_model muss eine ganze Zahl sein"),
+    ],
 )
-def test_bad_arguments(length, d_model, error):
-    with pytest.raises(error):
+def test_bad_arguments(length, d_model, error, message):
+    with pytest.raises(error, match=message):
         positional_encoding(length, d_model)
+
+
+def test_numpy_integers_give_the_same_encoding():
+    np.testing.assert_array_equal(
+        positional_encoding(np.int64(7), np.int32(6)), positional_encoding(7, 6)
+    )
+
+
+def test_zero_length_is_empty():
+    assert positional_encoding(0, 4).shape == (0, 4)

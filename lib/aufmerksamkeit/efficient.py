@@ -20,8 +20,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from aufmerksamkeit.attention import _check_qkv_shapes, resolve_scale
-from aufmerksamkeit.validation import as_float_array, broadcast_batch_shape, check_mask
+from aufmerksamkeit.attention import _check_qkv_shapes, compute_dtype, resolve_scale
+from aufmerksamkeit.validation import (
+    as_float_array,
+    broadcast_batch_shape,
+    check_flag,
+    check_mask,
+)
 
 
 def memory_efficient_attention(
@@ -46,17 +51,20 @@ def memory_efficient_attention(
     ``query_block_size`` die Zahl der Abfragen je Block (B_q, standardmäßig
     gleich ``block_size``). Der Zusatzspeicher wächst mit B_q · B_k statt
     mit L · S. Die Gewichtsmatrix wird nie gebildet und daher nicht
-    zurückgegeben.
+    zurückgegeben. float16 wird intern in float32 gerechnet.
     """
     q = as_float_array(q, "q", min_ndim=2)
     k = as_float_array(k, "k", min_ndim=2)
     v = as_float_array(v, "v", min_ndim=2)
     _check_qkv_shapes(q, k, v)
+    causal = check_flag(causal, "causal")
     block_k = _check_block(block_size, "block_size")
     block_q = (
         block_k if query_block_size is None else _check_block(query_block_size, "query_block_size")
     )
-    dtype = np.result_type(q, k, v)
+    out_dtype = np.result_type(q, k, v)
+    dtype = compute_dtype(out_dtype)  # float16 → float32, sonst unverändert
+    q, k, v = (a.astype(dtype, copy=False) for a in (q, k, v))
     length_q, length_k, d_v = q.shape[-2], k.shape[-2], v.shape[-1]
     batch_shape = broadcast_batch_shape(q=q, k=k, v=v)
     scale = dtype.type(resolve_scale(scale, q.shape[-1]))
@@ -75,7 +83,7 @@ def memory_efficient_attention(
         output[..., q_start:q_stop, :] = _attend_block(
             q_block, k, v, allowed, causal, q_start, q_stop, k_stop_max, block_k, dtype
         )
-    return output
+    return output.astype(out_dtype, copy=False)
 
 
 def _attend_block(q_block, k, v, allowed, causal, q_start, q_stop, k_stop_max, block_k, dtype):
