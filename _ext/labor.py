@@ -1,0 +1,138 @@
+"""Sphinx-Erweiterung: die Labore – trainierte Modelle rechnen im gebauten Buch.
+
+* Direktive ``labor`` (``pronomen``, ``textgenerierung`` oder ``ziffern``) setzt
+  einen Platzhalter ``<div data-aufm-labor="…">`` in die Seite; dasselbe Element
+  darf auch als HTML-Ausgabe einer Notebook-Zelle kommen (``aufmerksamkeit.labor``).
+* Nur Seiten mit einem Labor laden ``_static/labor/transformer.js`` und
+  ``labor.css`` (Jupyter Book hängt sonst alle Skripte an jede Seite).
+* Am Ende des Builds exportiert ``aufmerksamkeit.web_export`` die mitgelieferten
+  Checkpoints (``lib/aufmerksamkeit/data/modelle/*.pt``) als float32-Dateien
+  neben das Skript – die einzige Quelle der Gewichte bleibt der Checkpoint.
+  Das Skript wird dabei ohne Kommentare und Einrückung ausgeliefert (kleiner).
+
+Benutzung in MyST::
+
+    ```{labor} pronomen
+    ```
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.application import Sphinx
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+logger = logging.getLogger(__name__)
+
+LABS = {
+    "pronomen": "Pronomen-Labor",
+    "textgenerierung": "Textgenerierung live",
+    "ziffern": "Ziffer zeichnen",
+}
+SCRIPT = "labor/transformer.js"
+STYLE = "labor/labor.css"
+_MARKER = re.compile(r'data-aufm-labor="(\w+)"')
+
+
+def placeholder_html(lab: str) -> str:
+    """Der Platzhalter, den ``transformer.js`` zum Labor ausbaut."""
+    title = LABS[lab]
+    return (
+        f'<div class="aufm-labor" data-aufm-labor="{lab}" role="region" '
+        f'aria-label="{html.escape(title)}">'
+        f'<p class="aufm-laden">Das {html.escape(title)} lädt … '
+        "(Es braucht JavaScript; ohne JavaScript bleiben die Abbildungen der Seite.)</p></div>"
+    )
+
+
+class LaborDirective(SphinxDirective):
+    required_arguments = 1
+    has_content = False
+    option_spec = {"class": directives.class_option}
+
+    def run(self) -> list[nodes.Node]:
+        lab = self.arguments[0].strip()
+        if lab not in LABS:
+            raise self.error(
+                f"Unbekanntes Labor „{lab}“; möglich sind: {', '.join(sorted(LABS))}."
+            )
+        return [nodes.raw("", placeholder_html(lab), format="html")]
+
+
+def _labs(env: object) -> dict[str, set[str]]:
+    if not hasattr(env, "aufm_labore"):
+        env.aufm_labore = {}
+    return env.aufm_labore
+
+
+def _collect(app: Sphinx, doctree: nodes.document) -> None:
+    found = set()
+    for node in doctree.findall(nodes.raw):
+        if "html" in node.get("format", "").split():
+            found.update(lab for lab in _MARKER.findall(node.astext()) if lab in LABS)
+    labs = _labs(app.env)
+    if found:
+        labs[app.env.docname] = found
+    else:
+        labs.pop(app.env.docname, None)
+
+
+def _purge(app: Sphinx, env: object, docname: str) -> None:
+    _labs(env).pop(docname, None)
+
+
+def _merge(app: Sphinx, env: object, docnames: set[str], other: object) -> None:
+    _labs(env).update({d: labs for d, labs in _labs(other).items() if d in docnames})
+
+
+def _add_assets(app: Sphinx, pagename: str, templatename: str, context: dict, *args: object) -> None:
+    if _labs(app.env).get(pagename):
+        # Im html-page-context-Handler gelten add_js_file/add_css_file nur für diese Seite.
+        app.add_js_file(SCRIPT, defer="defer")
+        app.add_css_file(STYLE)
+
+
+def slim_script(text: str) -> str:
+    """Entfernt Block- und Zeilenkommentare am Zeilenanfang und die Einrückung.
+
+    Nur für ``transformer.js`` gedacht: Es enthält keine mehrzeiligen
+    Zeichenketten und kein ``/*`` in Zeichenketten oder regulären Ausdrücken.
+    """
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    lines = (line.strip() for line in text.splitlines())
+    return "\n".join(line for line in lines if line and not line.startswith("//")) + "\n"
+
+
+def _export(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    used = sorted(set().union(*_labs(app.env).values())) if _labs(app.env) else []
+    if not used:
+        return
+    from aufmerksamkeit.web_export import write_lab_files
+
+    target = Path(app.outdir) / "_static" / "labor"
+    source = Path(app.srcdir) / "_vendor" / SCRIPT
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "transformer.js").write_text(
+        slim_script(source.read_text(encoding="utf-8")), encoding="utf-8"
+    )
+    for lab in used:
+        written = write_lab_files(lab, target)
+        logger.info(f"Labor {lab}: {written[0].name} ({written[0].stat().st_size / 1e3:.0f} kB)")
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_directive("labor", LaborDirective)
+    app.connect("doctree-read", _collect)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
+    app.connect("html-page-context", _add_assets, priority=500)
+    app.connect("build-finished", _export)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

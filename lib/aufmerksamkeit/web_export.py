@@ -1,0 +1,281 @@
+"""Die mitgelieferten Modelle für das Buch exportieren: kompakte float32-Dateien.
+
+Das Labor im gebauten Buch (``_vendor/labor/transformer.js``) rechnet die
+Vorwärtsrechnung der Modelle in JavaScript nach. Seine Gewichte kommen aus
+denselben Checkpoints wie die Notebooks (``data/modelle/<name>.pt``) – es gibt
+keine zweite Quelle. Der Build (``_ext/labor.py``) ruft :func:`export_lab`
+auf und legt die Dateien neben das Skript.
+
+Dateiformat (little endian)::
+
+    b"AUFM" | uint32 n | n Bytes JSON-Kopf (UTF-8, mit Leerzeichen auf 4 Bytes aufgefüllt)
+           | float32-Daten aller Tensoren hintereinander
+
+Der Kopf nennt je Tensor ``name``, ``shape`` und ``offset`` (in Zahlen, nicht
+Bytes), die Kopfzahl jeder Attention-Schicht (``heads``), modellspezifische
+Angaben (``extra``: Vokabular, Positionen, Beispiele …) und Metadaten des
+Checkpoints (``meta``: Seed, Messwerte). Alle Größen liest das Skript aus dem
+Kopf – ein größeres Modell braucht keine Änderung am JavaScript.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import struct
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from aufmerksamkeit.multihead import MultiHeadAttention
+
+MAGIC = b"AUFM"
+#: Labor → Dateiname der exportierten Gewichte (ohne Endung).
+LAB_FILES = {"pronomen": "pronomen", "textgenerierung": "char_gpt", "ziffern": "vit"}
+
+
+def encode_export(
+    tensors: dict[str, torch.Tensor], header: dict[str, Any]
+) -> bytes:
+    """Tensoren (float32) und Kopf → Bytes im Labor-Format."""
+    entries, chunks, offset = [], [], 0
+    for name, value in tensors.items():
+        array = np.ascontiguousarray(value.detach().cpu().numpy(), dtype="<f4")
+        if not np.all(np.isfinite(array)):
+            raise ValueError(f"Der Tensor {name} enthält NaN oder ∞ – so lässt er sich nicht exportieren.")
+        entries.append({"name": name, "shape": list(array.shape), "offset": offset})
+        chunks.append(array.tobytes())
+        offset += array.size
+    text = json.dumps({**header, "tensors": entries}, ensure_ascii=False, separators=(",", ":"))
+    raw = text.encode("utf-8")
+    raw += b" " * (-(8 + len(raw)) % 4)
+    return MAGIC + struct.pack("<I", len(raw)) + raw + b"".join(chunks)
+
+
+def decode_export(data: bytes) -> tuple[dict[str, Any], dict[str, torch.Tensor]]:
+    """Umkehrung von :func:`encode_export`: ``(kopf, {name: Tensor})``."""
+    if data[:4] != MAGIC:
+        raise ValueError(f"Keine Labor-Gewichtsdatei: Kennung {data[:4]!r} statt {MAGIC!r}.")
+    (length,) = struct.unpack("<I", data[4:8])
+    header = json.loads(data[8 : 8 + length].decode("utf-8"))
+    values = np.frombuffer(data, dtype="<f4", offset=8 + length)
+    tensors = {}
+    for entry in header["tensors"]:
+        size = int(np.prod(entry["shape"], dtype=np.int64))
+        chunk = values[entry["offset"] : entry["offset"] + size]
+        tensors[entry["name"]] = torch.tensor(chunk.reshape(entry["shape"]).copy())
+    return header, tensors
+
+
+def _heads(model: nn.Module) -> dict[str, int]:
+    """Kopfzahl jeder Attention-Schicht, benannt wie im state_dict."""
+    return {
+        name: module.num_heads
+        for name, module in model.named_modules()
+        if isinstance(module, MultiHeadAttention)
+    }
+
+
+def _meta(meta: dict[str, Any]) -> dict[str, Any]:
+    keep = ("name", "seed", "metrics", "config", "torch", "untrainiert")
+    return json.loads(json.dumps({k: meta[k] for k in keep if k in meta}, default=float))
+
+
+def export_model(
+    model: nn.Module, kind: str, extra: dict[str, Any], meta: dict[str, Any]
+) -> bytes:
+    """Exportiert das ``state_dict`` von ``model`` mit Kopf (Art, Köpfe, Extras, Metadaten)."""
+    state = model.state_dict()
+    header = {
+        "format": 1,
+        "kind": kind,
+        "name": meta.get("name", kind),
+        "heads": _heads(model),
+        "extra": extra,
+        "meta": _meta(meta),
+    }
+    return encode_export(dict(state.items()), header)
+
+
+# ----------------------------------------------------------------------------- die drei Modelle
+
+
+def pronoun_extra(model: nn.Module, corpus: Any) -> dict[str, Any]:
+    """Vokabular, Nomen, Zeiger und die Wortlisten der Satzschablone fürs Pronomen-Labor."""
+    from aufmerksamkeit import pronouns as p
+
+    noun_of_token = [corpus.noun_to_id.get(token, -1) for token in corpus.vocab]
+    return {
+        "vocab": list(corpus.vocab),
+        "nouns": list(corpus.nouns),
+        "noun_of_token": noun_of_token,
+        "pronoun_position": int(model.pronoun_position),
+        "max_len": int(model.embedding.max_len),
+        "held_out": sorted([list(pair) for pair in corpus.held_out]),
+        "slots": {
+            "actors": {"f": list(p.FEMININE_ACTORS), "m": list(p.MASCULINE_ACTORS)},
+            "obstacles": {"f": list(p.FEMININE_OBSTACLES), "m": list(p.MASCULINE_OBSTACLES)},
+            "adjectives": {
+                "actor": list(p.ACTOR_ADJECTIVES),
+                "obstacle": list(p.OBSTACLE_ADJECTIVES),
+            },
+        },
+    }
+
+
+def char_gpt_extra(model: nn.Module, vocab: Any) -> dict[str, Any]:
+    return {"chars": list(vocab.chars), "context": int(model.context), "num_layers": len(model.blocks)}
+
+
+def vit_extra(model: nn.Module, examples: list[tuple[np.ndarray, int]]) -> dict[str, Any]:
+    return {
+        "image_size": int(model.image_size),
+        "patch_size": int(model.patch_size),
+        "num_layers": len(model.blocks),
+        "num_classes": int(model.head.out_features),
+        "examples": [
+            {"label": int(label), "pixels": [round(float(v), 4) for v in np.ravel(image)]}
+            for image, label in examples
+        ],
+    }
+
+
+def digit_examples(per_class: int = 1) -> list[tuple[np.ndarray, int]]:
+    """Je Ziffer das erste Testbild (8 × 8, Werte 0 … 1) als Beispiel zum Laden."""
+    from aufmerksamkeit.vision import load_digit_data
+
+    data = load_digit_data(test_fraction=0.25, seed=0)
+    chosen = []
+    for digit in range(10):
+        indices = (data.y_test == digit).nonzero().flatten()[:per_class].tolist()
+        chosen.extend((data.x_test[i].numpy(), digit) for i in indices)
+    return chosen
+
+
+def _random_meta(name: str) -> dict[str, Any]:
+    return {"name": name, "seed": 0, "untrainiert": True}
+
+
+def load_pronoun() -> tuple[nn.Module, Any, dict[str, Any]]:
+    """Das mitgelieferte Pronomen-Modell; fehlt der Checkpoint, ein untrainiertes (markiert)."""
+    from aufmerksamkeit import pronoun_model as pm
+    from aufmerksamkeit.pronouns import make_pronoun_corpus
+
+    try:
+        return pm.load_pronoun_model()
+    except FileNotFoundError:
+        corpus = make_pronoun_corpus(0)
+        torch.manual_seed(0)
+        model = pm.build_pronoun_model(
+            corpus, {"embed_dim": 32, "num_heads": 2, "context_heads": 4}
+        ).eval()
+        return model, corpus, _random_meta("pronomen")
+
+
+def load_char_gpt() -> tuple[nn.Module, Any, dict[str, Any]]:
+    """Der mitgelieferte Char-GPT; solange es keinen gibt, ein untrainierter (markiert)."""
+    from aufmerksamkeit import char_gpt as cg
+
+    loader: Callable | None = getattr(cg, "load_char_gpt", None)
+    if loader is not None:
+        try:
+            return loader()
+        except FileNotFoundError:
+            pass
+    vocab = cg.CharVocab.from_text(cg.load_text())
+    torch.manual_seed(0)
+    model = cg.CharGPT(len(vocab), 32, embed_dim=48, num_heads=4, num_layers=2).eval()
+    return model, vocab, _random_meta("char_gpt")
+
+
+def load_vit() -> tuple[nn.Module, dict[str, Any]]:
+    """Der mitgelieferte ViT; solange es keinen gibt, ein untrainierter (markiert)."""
+    from aufmerksamkeit import vision
+
+    loader: Callable | None = getattr(vision, "load_vit", None)
+    if loader is not None:
+        try:
+            return loader()
+        except FileNotFoundError:
+            pass
+    torch.manual_seed(0)
+    model = vision.VisionTransformer(8, 2, embed_dim=32, num_heads=4, num_layers=1).eval()
+    return model, _random_meta("vit")
+
+
+def export_lab(lab: str) -> bytes:
+    """Die Gewichtsdatei eines Labors (``pronomen``, ``textgenerierung`` oder ``ziffern``)."""
+    if lab == "pronomen":
+        model, corpus, meta = load_pronoun()
+        return export_model(model, "pronomen", pronoun_extra(model, corpus), meta)
+    if lab == "textgenerierung":
+        model, vocab, meta = load_char_gpt()
+        return export_model(model, "char_gpt", char_gpt_extra(model, vocab), meta)
+    if lab == "ziffern":
+        model, meta = load_vit()
+        return export_model(model, "vit", vit_extra(model, digit_examples()), meta)
+    raise ValueError(f"Unbekanntes Labor {lab!r}; bekannt sind {sorted(LAB_FILES)}.")
+
+
+def write_lab_files(lab: str, directory: Path) -> list[Path]:
+    """Schreibt ``<datei>.bin`` und die Base64-Ersatzdatei ``<datei>.js`` (für file://)."""
+    data = export_lab(lab)
+    name = LAB_FILES[lab]
+    directory.mkdir(parents=True, exist_ok=True)
+    binary = directory / f"{name}.bin"
+    binary.write_bytes(data)
+    fallback = directory / f"{name}.js"
+    encoded = base64.b64encode(data).decode("ascii")
+    fallback.write_text(
+        "/* Gewichte für Seiten, die direkt aus einer Datei (file://) geöffnet werden. */\n"
+        "(window.AufmerksamkeitLaborDaten = window.AufmerksamkeitLaborDaten || {})"
+        f"[{json.dumps(name)}] = {json.dumps(encoded)};\n",
+        encoding="utf-8",
+    )
+    return [binary, fallback]
+
+
+# ----------------------------------------------------------------------------- zurück nach PyTorch
+
+
+def model_from_export(data: bytes) -> tuple[nn.Module, dict[str, Any]]:
+    """Baut aus einer exportierten Datei wieder ein PyTorch-Modell (für Tests): ``(model, kopf)``."""
+    from aufmerksamkeit.char_gpt import CharGPT
+    from aufmerksamkeit.pronoun_model import PronounResolver
+    from aufmerksamkeit.vision import VisionTransformer
+
+    header, tensors = decode_export(data)
+    extra, heads, kind = header["extra"], header["heads"], header["kind"]
+    if kind == "pronomen":
+        embed_dim = tensors["embedding.token.weight"].shape[1]
+        model = PronounResolver(
+            extra["noun_of_token"],
+            len(extra["nouns"]),
+            embed_dim=embed_dim,
+            num_heads=heads["resolver"],
+            context_heads=heads["context.attention"],
+            pronoun_position=extra["pronoun_position"],
+            max_len=extra["max_len"],
+        )
+    elif kind == "char_gpt":
+        vocab_size, embed_dim = tensors["embedding.token.weight"].shape
+        model = CharGPT(
+            vocab_size, extra["context"], embed_dim, heads["blocks.0.attention"], extra["num_layers"]
+        )
+    elif kind == "vit":
+        model = VisionTransformer(
+            extra["image_size"],
+            extra["patch_size"],
+            tensors["class_token"].shape[-1],
+            heads["blocks.0.attention"],
+            extra["num_layers"],
+            extra["num_classes"],
+        )
+    else:
+        raise ValueError(f"Unbekannte Modellart {kind!r} in der Gewichtsdatei.")
+    model.load_state_dict(tensors, strict=True)
+    return model.eval(), header
