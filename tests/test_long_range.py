@@ -8,11 +8,9 @@ from aufmerksamkeit.long_range import (
     LSTMClassifier,
     RecallVocabulary,
     accuracy_by_distance,
-    classification_loss,
-    count_parameters,
     make_recall_data,
 )
-from aufmerksamkeit.training import train
+from aufmerksamkeit.training import count_parameters, cross_entropy_loss, train
 
 
 def test_recall_data_places_symbol_at_distance():
@@ -68,7 +66,7 @@ def test_attention_model_learns_long_range_recall_quickly(one_thread):
     x, y, _ = make_recall_data(800, 24, range(1, 24), vocab, seed=0)
     xt, yt, dt = make_recall_data(400, 24, [1, 23], vocab, seed=1)
     model = AttentionClassifier(vocab.size, 16, 2, vocab.num_classes, max_len=24)
-    train(model, x, y, classification_loss, epochs=4, batch_size=32, lr=3e-3)
+    train(model, x, y, cross_entropy_loss, epochs=4, batch_size=32, lr=3e-3)
     accuracies = accuracy_by_distance(model, xt, yt, dt)
     assert set(accuracies) == {1, 23}
     assert min(accuracies.values()) > 0.9  # auch der größte Abstand

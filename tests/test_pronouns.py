@@ -7,7 +7,10 @@ import pytest
 import torch
 
 from aufmerksamkeit.pronoun_model import (
+    PRONOUN_CLAIMS,
     attention_weights,
+    evaluate_pronoun_model,
+    load_pronoun_model,
     predict_referent,
     pronoun_attention,
     train_pronoun_model,
@@ -40,7 +43,8 @@ def corpus():
 @pytest.fixture(scope="module")
 def trained():
     setup_notebook(0)
-    return train_pronoun_model(0)
+    result = train_pronoun_model(0)
+    return result.model, make_pronoun_corpus(result.seed), result.metrics
 
 
 def test_seed_sentence_is_in_corpus_exactly(corpus):
@@ -104,11 +108,11 @@ def test_tokenize_roundtrip_and_errors(corpus):
 
 
 def test_training_reaches_target_accuracy(trained):
-    model, corpus, report = trained
-    assert report.test_accuracy >= 0.95
-    assert report.train_accuracy >= 0.99
+    model, corpus, metrics = trained
+    assert all(claim.holds(metrics) for claim in PRONOUN_CLAIMS)
+    assert metrics["train_accuracy"] >= 0.99
     # Aufmerksamkeit trägt die Entscheidung: mehr Gewicht auf dem gemeinten Nomen.
-    assert report.mean_weight_on_referent > 3 * report.mean_weight_on_other_noun
+    assert metrics["weight_on_referent"] > 3 * metrics["weight_on_other_noun"]
     assert predict_referent(model, corpus, SEED_SENTENCE) == "Mauer"
     assert predict_referent(model, corpus, SEED_PAIR) == "Katze"
 
@@ -132,9 +136,25 @@ def test_attention_weights_shape_and_rows(trained):
 
 
 def test_training_is_deterministic(trained):
-    model, _, report = trained
+    model, _, metrics = trained
     setup_notebook(0)
-    model2, _, report2 = train_pronoun_model(0)
-    assert report2.test_accuracy == report.test_accuracy
-    for p, q in zip(model.parameters(), model2.parameters()):
+    again = train_pronoun_model(0)
+    assert again.metrics == metrics
+    for p, q in zip(model.parameters(), again.model.parameters()):
         assert torch.equal(p, q)
+
+
+def test_prediction_is_the_attention(trained):
+    """Zeiger-Netz: Die Wahrscheinlichkeit eines Nomens ist das Gewicht des Pronomens darauf."""
+    model, corpus, _ = trained
+    log_probs = model(corpus.encode(SEED_SENTENCE))[0]  # (Nomen,)
+    row = pronoun_attention(model, corpus, SEED_SENTENCE).mean(0)  # (L,)
+    for position in (ACTOR_POSITION, OBSTACLE_POSITION):
+        noun = corpus.noun_to_id[tokenize(SEED_SENTENCE)[position]]
+        assert log_probs[noun].exp().item() == pytest.approx(max(row[position], 1e-6), abs=1e-6)
+
+
+def test_shipped_model_loads_and_keeps_its_claims():
+    model, corpus, meta = load_pronoun_model()
+    assert meta["seed"] == 0 and all(meta["claims"].values())
+    assert evaluate_pronoun_model(model, corpus) == pytest.approx(meta["metrics"], abs=1e-4)

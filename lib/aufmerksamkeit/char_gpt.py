@@ -8,6 +8,7 @@ Text mit Temperatur.
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 from importlib import resources
 
@@ -16,6 +17,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from aufmerksamkeit.blocks import EncoderBlock, TokenEmbedding
+from aufmerksamkeit.checkpoints import load_checkpoint, restore
+from aufmerksamkeit.training import Claim, TrainingResult, train
 
 
 def load_text(name: str = "lehrtext.txt") -> str:
@@ -140,6 +143,68 @@ def bigram_log_probs(data: torch.Tensor, vocab_size: int, smoothing: float = 1.0
 def bigram_loss(log_probs: torch.Tensor, data: torch.Tensor) -> float:
     """Mittlere negative Log-Wahrscheinlichkeit (nats) je Zeichenübergang in ``data``."""
     return -log_probs[data[:-1], data[1:]].mean().item()
+
+
+CONTEXT = 32
+CHAR_GPT_BUDGET = {"epochs": 3, "batch_size": 32, "lr": 3e-3, "clip_norm": 1.0}
+CHAR_GPT_CLAIMS = (
+    Claim(
+        "Validierungsverlust mindestens 0,2 nats je Zeichen unter dem Bigramm-Modell",
+        "margin_to_bigram",
+        0.2,
+    ),
+)
+
+
+@dataclass
+class CharData:
+    """Der Lehrtext, sein Vokabular und die Fenster für Training und Validierung."""
+
+    vocab: CharVocab
+    train_data: torch.Tensor  # (Zeichen,) die ersten 90 %
+    val_data: torch.Tensor  # (Zeichen,) die letzten 10 %
+    x_train: torch.Tensor  # (N, CONTEXT)
+    y_train: torch.Tensor
+    x_val: torch.Tensor
+    y_val: torch.Tensor
+
+
+def make_char_data(context: int = CONTEXT) -> CharData:
+    """Teilt den Lehrtext 90/10 und schneidet Fenster (Training überlappend, Validierung nicht)."""
+    text = load_text()
+    vocab = CharVocab.from_text(text)
+    data = vocab.encode(text)
+    split = int(0.9 * len(data))
+    train_data, val_data = data[:split], data[split:]
+    x_train, y_train = make_windows(train_data, context, stride=6)
+    x_val, y_val = make_windows(val_data, context, stride=context)
+    return CharData(vocab, train_data, val_data, x_train, y_train, x_val, y_val)
+
+
+def train_char_gpt(seed: int = 0) -> TrainingResult:
+    """Trainiert das Zeichen-GPT auf dem Lehrtext und vergleicht mit dem Bigramm-Modell."""
+    start = time.perf_counter()
+    data = make_char_data()
+    config = {"vocab_size": len(data.vocab), "context": CONTEXT, "embed_dim": 48,
+              "num_heads": 4, "num_layers": 2}  # fmt: skip
+    torch.manual_seed(seed)
+    model = CharGPT(**config)
+    log = train(model, data.x_train, data.y_train, next_char_loss, seed=seed, **CHAR_GPT_BUDGET)
+    val_loss = evaluate_loss(model, data.x_val, data.y_val)
+    bigram = bigram_loss(bigram_log_probs(data.train_data, len(data.vocab)), data.val_data)
+    metrics = {
+        "val_loss": val_loss,
+        "bigram_val_loss": bigram,
+        "margin_to_bigram": bigram - val_loss,
+    }
+    return TrainingResult(model, config, metrics, log.losses, seed, time.perf_counter() - start)
+
+
+def load_char_gpt() -> tuple[CharGPT, CharVocab, dict]:
+    """Das mitgelieferte Zeichen-GPT, sein Vokabular und seine Metadaten."""
+    state, meta = load_checkpoint("zeichen_gpt")
+    model = restore(CharGPT(**meta["config"]), state)
+    return model, CharVocab.from_text(load_text()), meta
 
 
 @torch.no_grad()

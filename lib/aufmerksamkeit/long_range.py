@@ -14,6 +14,7 @@ Self-Attention-Schicht kann von „?“ aus direkt auf S blicken (Pfadlänge 1).
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
@@ -22,6 +23,8 @@ from matplotlib.figure import Figure
 from torch import nn
 
 from aufmerksamkeit.blocks import EncoderBlock, TokenEmbedding
+from aufmerksamkeit.checkpoints import load_checkpoint, restore
+from aufmerksamkeit.training import Claim, TrainingResult, cross_entropy_loss, train
 
 
 @dataclass(frozen=True)
@@ -123,14 +126,79 @@ class AttentionClassifier(nn.Module):
         return self.head(self.norm(x[:, -1]))  # (N, C)
 
 
-def count_parameters(model: nn.Module) -> int:
-    """Zahl der trainierbaren Parameter."""
-    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+RECALL_LENGTH = 64
+TEST_DISTANCES = (1, 2, 4, 8, 16, 32, 48, 63)
+RECALL_MODELS = ("lstm", "attention")
 
 
-def classification_loss(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """Kreuzentropie für :func:`aufmerksamkeit.training.train`."""
-    return nn.functional.cross_entropy(model(x), y)
+def make_recall_splits(
+    vocab: RecallVocabulary = RecallVocabulary(), length: int = RECALL_LENGTH
+) -> tuple[tuple[torch.Tensor, ...], tuple[torch.Tensor, ...]]:
+    """Feste Trainings- (3000, alle Abstände) und Testdaten (2000, ``TEST_DISTANCES``)."""
+    train_data = make_recall_data(3000, length, range(1, length), vocab, seed=1)
+    test_data = make_recall_data(2000, length, TEST_DISTANCES, vocab, seed=2)
+    return train_data, test_data
+
+
+def build_recall_model(kind: str, config: dict[str, int]) -> nn.Module:
+    """Baut das LSTM (``kind="lstm"``) oder das Attention-Modell (``"attention"``)."""
+    if kind == "lstm":
+        return LSTMClassifier(**config)
+    if kind == "attention":
+        return AttentionClassifier(**config)
+    raise ValueError(f"kind muss einer von {RECALL_MODELS} sein, erhalten: {kind!r}.")
+
+
+def recall_config(kind: str, vocab: RecallVocabulary = RecallVocabulary()) -> dict[str, int]:
+    """Konstruktor-Argumente beider Modelle: etwa gleich viele Parameter."""
+    common = {"vocab_size": vocab.size, "embed_dim": 32, "num_classes": vocab.num_classes}
+    if kind == "lstm":
+        return {**common, "hidden_dim": 40}
+    return {**common, "num_heads": 2, "max_len": RECALL_LENGTH}
+
+
+#: Gleiches Budget für beide Modelle.
+RECALL_BUDGET = {"epochs": 4, "batch_size": 64, "lr": 3e-3, "warmup": 0.1, "cosine": True,
+                 "clip_norm": 1.0}  # fmt: skip
+
+
+def train_recall_model(kind: str, seed: int = 0) -> TrainingResult:
+    """Trainiert LSTM oder Attention-Modell auf der Abrufaufgabe und misst je Abstand d.
+
+    ``metrics`` enthält ``accuracy_d<d>`` für jeden Testabstand, ``min_accuracy``,
+    ``near_accuracy`` (d ≤ 2), ``far_accuracy`` (d ≥ 32) und ihre Differenz ``decay``.
+    """
+    start = time.perf_counter()
+    (x_train, y_train, _), (x_test, y_test, d_test) = make_recall_splits()
+    config = recall_config(kind)
+    torch.manual_seed(seed)
+    model = build_recall_model(kind, config)
+    log = train(model, x_train, y_train, cross_entropy_loss, seed=seed, **RECALL_BUDGET)
+    by_distance = accuracy_by_distance(model, x_test, y_test, d_test)
+    metrics = {f"accuracy_d{d}": a for d, a in by_distance.items()}
+    metrics["min_accuracy"] = min(by_distance.values())
+    metrics["near_accuracy"] = sum(by_distance[d] for d in (1, 2)) / 2
+    metrics["far_accuracy"] = sum(by_distance[d] for d in (32, 48, 63)) / 3
+    metrics["decay"] = metrics["near_accuracy"] - metrics["far_accuracy"]
+    return TrainingResult(model, config, metrics, log.losses, seed, time.perf_counter() - start)
+
+
+def load_recall_model(kind: str) -> tuple[nn.Module, dict]:
+    """Das mitgelieferte LSTM bzw. Attention-Modell und seine Metadaten."""
+    state, meta = load_checkpoint(f"abruf_{kind}")
+    return restore(build_recall_model(kind, meta["config"]), state), meta
+
+
+RECALL_CLAIMS = {
+    "attention": (
+        Claim("Attention: bei jedem Abstand mindestens 0,95 richtig", "min_accuracy", 0.95),
+    ),
+    "lstm": (
+        Claim("LSTM: bei großem Abstand (d ≥ 32) höchstens 0,5 richtig", "far_accuracy",
+              at_most=0.5),
+        Claim("LSTM: bei d ≤ 2 mindestens 0,2 besser als bei d ≥ 32", "decay", 0.2),
+    ),
+}  # fmt: skip
 
 
 @torch.no_grad()

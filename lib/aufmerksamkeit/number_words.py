@@ -11,10 +11,14 @@ Zusammengesetzt ergeben die Bestandteile wieder genau das Zahlwort.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
 import torch
+
+from aufmerksamkeit.checkpoints import load_checkpoint, restore
+from aufmerksamkeit.training import Claim, TrainingResult, train
 
 PAD, BOS, EOS = "<pad>", "<s>", "</s>"
 
@@ -205,6 +209,51 @@ def translate(model: torch.nn.Module, numbers: list[int], max_len: int = 5) -> l
             Translation(n, parts, tokens[:length], weights[row, :length, : len(parts)].copy())
         )
     return result
+
+
+TRANSLATION_CONFIG = {
+    "source_vocab": len(SOURCE_TOKENS),
+    "target_vocab": len(TARGET_TOKENS),
+    "embed_dim": 32,
+    "num_heads": 1,
+    "num_layers": 1,
+}
+TRANSLATION_BUDGET = {"epochs": 30, "batch_size": 64, "lr": 3e-3, "clip_norm": 1.0, "cosine": True}
+TRANSLATION_CLAIMS = (
+    Claim("Zahlwörter, die es nie gesehen hat: mindestens 0,95 exakt richtig", "test_exact", 0.95),
+)
+
+
+def translation_split() -> tuple[list[int], list[int]]:
+    """Der feste Split des Buchs: Trainings- und zurückgehaltene Testzahlen."""
+    return split_numbers(test_fraction=0.2, seed=0)
+
+
+def train_translation_model(seed: int = 0) -> TrainingResult:
+    """Trainiert den Encoder-Decoder auf den Trainingszahlen und misst exakte Treffer."""
+    from aufmerksamkeit.seq2seq import Seq2SeqTransformer, seq2seq_loss
+
+    start = time.perf_counter()
+    train_numbers, test_numbers = translation_split()
+    data = encode_numbers(train_numbers)
+    torch.manual_seed(seed)
+    model = Seq2SeqTransformer(**TRANSLATION_CONFIG)
+    log = train(model, data.source, data.target, seq2seq_loss, seed=seed, **TRANSLATION_BUDGET)
+    metrics = {
+        "train_exact": float(np.mean([r.correct for r in translate(model, train_numbers)])),
+        "test_exact": float(np.mean([r.correct for r in translate(model, test_numbers)])),
+    }
+    return TrainingResult(
+        model, TRANSLATION_CONFIG, metrics, log.losses, seed, time.perf_counter() - start
+    )
+
+
+def load_translation_model() -> tuple[torch.nn.Module, dict]:
+    """Der mitgelieferte Encoder-Decoder für Zahlwörter und seine Metadaten."""
+    from aufmerksamkeit.seq2seq import Seq2SeqTransformer
+
+    state, meta = load_checkpoint("zahlwort")
+    return restore(Seq2SeqTransformer(**meta["config"]), state), meta
 
 
 def alignment_alt(translation: Translation) -> str:

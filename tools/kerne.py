@@ -1,0 +1,49 @@
+"""CPU-Kernel nachstellen: einen Befehl so ausführen, als liefe er auf einer anderen CPU.
+
+PyTorch (ATen, MKL, oneDNN) und NumPy wählen beim Start die schnellsten
+Befehlssätze der CPU (AVX-512, AVX2 …). Andere Befehlssätze runden anders.
+Mit diesen Umgebungsvariablen rechnet derselbe Rechner wie ein anderer:
+``avx2`` wie ein typischer Laptop, ``default`` ganz ohne Vektorbefehle.
+
+Aufruf: ``python tools/kerne.py <kern> -- <befehl …>``; ``native`` ändert nichts.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+KERNELS: dict[str, dict[str, str]] = {
+    "native": {},
+    "avx2": {
+        "ATEN_CPU_CAPABILITY": "avx2",
+        "MKL_ENABLE_INSTRUCTIONS": "AVX2",
+        "ONEDNN_MAX_CPU_ISA": "AVX2",
+        "NPY_DISABLE_CPU_FEATURES": "X86_V4 AVX512_ICL AVX512_SPR",
+        "OPENBLAS_CORETYPE": "Haswell",
+    },
+    "default": {
+        "ATEN_CPU_CAPABILITY": "default",
+        "MKL_ENABLE_INSTRUCTIONS": "SSE4_2",
+        "ONEDNN_MAX_CPU_ISA": "SSE41",
+        "NPY_DISABLE_CPU_FEATURES": "X86_V3 X86_V4 AVX512_ICL AVX512_SPR",
+        "OPENBLAS_CORETYPE": "Nehalem",
+    },
+}
+
+
+def kernel_environment(kernel: str) -> dict[str, str]:
+    """Die Umgebung des aktuellen Prozesses, ergänzt um die Variablen für ``kernel``."""
+    if kernel not in KERNELS:
+        raise ValueError(f"Unbekannter Kernel {kernel!r}; möglich: {sorted(KERNELS)}.")
+    return {**os.environ, **KERNELS[kernel]}
+
+
+def main(argv: list[str]) -> None:
+    if len(argv) < 3 or argv[1] != "--":
+        sys.exit("Aufruf: python tools/kerne.py <native|avx2|default> -- <befehl …>")
+    os.execvpe(argv[2], argv[2:], kernel_environment(argv[0]))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

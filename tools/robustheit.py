@@ -1,0 +1,110 @@
+"""Gelten die Aussagen des Buchs für jeden Seed und jede CPU? (``make robustheit``)
+
+Trainiert jedes Modell für mehrere Seeds unter mehreren CPU-Kerneln (siehe
+``kerne.py``) und druckt je Modell eine Tabelle Seed × Kernel → Messwert,
+mit ✓, wenn alle Aussagen des Texts gelten, und ✗ sonst. Die Läufe gehen in
+eigene Prozesse, weil der Kernel beim Start von PyTorch festgelegt wird.
+
+Aufruf: ``python tools/robustheit.py [--seeds 5] [--kerne native,avx2,default] [name …]``.
+Ergebnis zusätzlich in ``_build/robustheit.json`` und ``_build/robustheit.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from kerne import KERNELS, kernel_environment
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def worker(name: str, seeds: list[int]) -> None:
+    """Im Kindprozess: trainiert ``name`` für alle Seeds, eine JSON-Zeile je Seed."""
+    import torch
+    from modelle import RECIPES, deterministic_cpu
+
+    deterministic_cpu()
+    recipe = RECIPES[name]
+    for seed in seeds:
+        result = recipe.train(seed)
+        line = {
+            "model": name,
+            "seed": seed,
+            "kernel": torch.backends.cpu.get_cpu_capability(),
+            "value": result.metrics[recipe.metric],
+            "claims": {c.text: c.holds(result.metrics) for c in recipe.claims},
+            "seconds": round(result.seconds, 1),
+        }
+        print(json.dumps(line, ensure_ascii=False), flush=True)
+
+
+def run_job(name: str, kernel: str, seeds: list[int]) -> list[dict]:
+    command = [sys.executable, __file__, "--worker", name, "--seeds", str(len(seeds))]
+    done = subprocess.run(
+        command, env=kernel_environment(kernel), capture_output=True, text=True, check=False
+    )
+    if done.returncode:
+        raise RuntimeError(f"{name} unter {kernel} scheiterte:\n{done.stderr[-2000:]}")
+    rows = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    return [{**row, "kernel": kernel} for row in rows]
+
+
+def table(name: str, rows: list[dict], kernels: list[str], seeds: list[int]) -> str:
+    from modelle import RECIPES
+
+    recipe = RECIPES[name]
+    cell = {(r["seed"], r["kernel"]): r for r in rows if r["model"] == name}
+    lines = [f"### {name} – {recipe.metric}", ""]
+    lines += ["| Seed | " + " | ".join(kernels) + " |", "|---" * (len(kernels) + 1) + "|"]
+    for seed in seeds:
+        entries = []
+        for kernel in kernels:
+            r = cell[seed, kernel]
+            entries.append(f"{r['value']:.3f} {'✓' if all(r['claims'].values()) else '✗'}")
+        lines.append(f"| {seed} | " + " | ".join(entries) + " |")
+    lines += ["", "Aussagen: " + "; ".join(f"„{c.text}“" for c in recipe.claims), ""]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*")
+    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--kerne", default="native,avx2,default")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--parallel", type=int, default=2)
+    args = parser.parse_args()
+    seeds = list(range(args.seeds))
+    if args.worker:
+        worker(args.names[0], seeds)
+        return 0
+    from modelle import RECIPES
+
+    names = args.names or list(RECIPES)
+    kernels = args.kerne.split(",")
+    unknown = sorted(set(kernels) - set(KERNELS)) + sorted(set(names) - set(RECIPES))
+    if unknown:
+        sys.exit(f"Unbekannt: {unknown}")
+    jobs = [(name, kernel) for name in names for kernel in kernels]
+    with ThreadPoolExecutor(args.parallel) as pool:
+        results = pool.map(lambda job: run_job(*job, seeds), jobs)
+        rows = [row for batch in results for row in batch]
+    report = "\n".join(table(name, rows, kernels, seeds) for name in names)
+    print(report)
+    out = ROOT / "_build"
+    out.mkdir(exist_ok=True)
+    (out / "robustheit.json").write_text(json.dumps(rows, ensure_ascii=False, indent=1))
+    (out / "robustheit.md").write_text(report + "\n", encoding="utf-8")
+    failed = [r for r in rows if not all(r["claims"].values())]
+    for r in failed:
+        print(f"✗ {r['model']} Seed {r['seed']} {r['kernel']}: {r['claims']}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
