@@ -18,9 +18,9 @@ Benutzung in MyST::
 
 from __future__ import annotations
 
-import html
 import re
 from pathlib import Path
+from typing import ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -28,40 +28,25 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from aufmerksamkeit.labor import LAB_TITLES as LABS
+from aufmerksamkeit.labor import placeholder_html
+
 logger = logging.getLogger(__name__)
 
-LABS = {
-    "pronomen": "Pronomen-Labor",
-    "textgenerierung": "Textgenerierung live",
-    "ziffern": "Ziffer zeichnen",
-}
 SCRIPT = "labor/transformer.js"
 STYLE = "labor/labor.css"
 _MARKER = re.compile(r'data-aufm-labor="(\w+)"')
 
 
-def placeholder_html(lab: str) -> str:
-    """Der Platzhalter, den ``transformer.js`` zum Labor ausbaut."""
-    title = LABS[lab]
-    return (
-        f'<div class="aufm-labor" data-aufm-labor="{lab}" role="region" '
-        f'aria-label="{html.escape(title)}">'
-        f'<p class="aufm-laden">Das {html.escape(title)} lädt … '
-        "(Es braucht JavaScript; ohne JavaScript bleiben die Abbildungen der Seite.)</p></div>"
-    )
-
-
 class LaborDirective(SphinxDirective):
     required_arguments = 1
     has_content = False
-    option_spec = {"class": directives.class_option}
+    option_spec: ClassVar[dict] = {"class": directives.class_option}
 
     def run(self) -> list[nodes.Node]:
         lab = self.arguments[0].strip()
         if lab not in LABS:
-            raise self.error(
-                f"Unbekanntes Labor „{lab}“; möglich sind: {', '.join(sorted(LABS))}."
-            )
+            raise self.error(f"Unbekanntes Labor „{lab}“; möglich sind: {', '.join(sorted(LABS))}.")
         return [nodes.raw("", placeholder_html(lab), format="html")]
 
 
@@ -91,7 +76,9 @@ def _merge(app: Sphinx, env: object, docnames: set[str], other: object) -> None:
     _labs(env).update({d: labs for d, labs in _labs(other).items() if d in docnames})
 
 
-def _add_assets(app: Sphinx, pagename: str, templatename: str, context: dict, *args: object) -> None:
+def _add_assets(
+    app: Sphinx, pagename: str, templatename: str, context: dict, *args: object
+) -> None:
     if _labs(app.env).get(pagename):
         # Im html-page-context-Handler gelten add_js_file/add_css_file nur für diese Seite.
         app.add_js_file(SCRIPT, defer="defer")
@@ -135,4 +122,9 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-merge-info", _merge)
     app.connect("html-page-context", _add_assets, priority=500)
     app.connect("build-finished", _export)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
+    return {
+        "version": "1",
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+        "env_version": 1,
+    }

@@ -317,6 +317,29 @@
     return { logits: Array.from(logits), probs: Array.from(softmax(logits)), weights: weights };
   }
 
+  function nested(value) {
+    if (value && typeof value.length === "number" && typeof value !== "string") {
+      return Array.prototype.map.call(value, nested);
+    }
+    return value;
+  }
+
+  /**
+   * Ausgaben für den Vergleich mit PyTorch (aufmerksamkeit.web_export.reference_outputs):
+   * je Eingabe {logits, weights: [Schicht][Kopf][i][j]}.
+   */
+  function referenceOutputs(model, inputs) {
+    return inputs.map(function (input) {
+      var kind = model.header.kind, out;
+      if (kind === "pronomen") {
+        out = pronounForward(model, input);
+        return { logits: out.logProbs, weights: nested([out.weights.kontext, out.weights.aufloesung]) };
+      }
+      out = kind === "char_gpt" ? charGptForward(model, input) : vitForward(model, input);
+      return { logits: nested(out.logits), weights: nested(out.weights) };
+    });
+  }
+
   // ------------------------------------------------------------------ Sampling
 
   /** Mulberry32: kleiner 32-Bit-Zufallsgenerator; aufmerksamkeit.labor hat denselben. */
@@ -1064,6 +1087,7 @@
     charGptForward: charGptForward,
     imageToPatches: imageToPatches,
     vitForward: vitForward,
+    referenceOutputs: referenceOutputs,
     mulberry32: mulberry32,
     sampleIndex: sampleIndex,
     generate: generate,

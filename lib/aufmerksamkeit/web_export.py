@@ -38,15 +38,15 @@ MAGIC = b"AUFM"
 LAB_FILES = {"pronomen": "pronomen", "textgenerierung": "char_gpt", "ziffern": "vit"}
 
 
-def encode_export(
-    tensors: dict[str, torch.Tensor], header: dict[str, Any]
-) -> bytes:
+def encode_export(tensors: dict[str, torch.Tensor], header: dict[str, Any]) -> bytes:
     """Tensoren (float32) und Kopf → Bytes im Labor-Format."""
     entries, chunks, offset = [], [], 0
     for name, value in tensors.items():
         array = np.ascontiguousarray(value.detach().cpu().numpy(), dtype="<f4")
         if not np.all(np.isfinite(array)):
-            raise ValueError(f"Der Tensor {name} enthält NaN oder ∞ – so lässt er sich nicht exportieren.")
+            raise ValueError(
+                f"Der Tensor {name} enthält NaN oder ∞ – so lässt er sich nicht exportieren."
+            )
         entries.append({"name": name, "shape": list(array.shape), "offset": offset})
         chunks.append(array.tobytes())
         offset += array.size
@@ -85,9 +85,7 @@ def _meta(meta: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps({k: meta[k] for k in keep if k in meta}, default=float))
 
 
-def export_model(
-    model: nn.Module, kind: str, extra: dict[str, Any], meta: dict[str, Any]
-) -> bytes:
+def export_model(model: nn.Module, kind: str, extra: dict[str, Any], meta: dict[str, Any]) -> bytes:
     """Exportiert das ``state_dict`` von ``model`` mit Kopf (Art, Köpfe, Extras, Metadaten)."""
     state = model.state_dict()
     header = {
@@ -101,7 +99,7 @@ def export_model(
     return encode_export(dict(state.items()), header)
 
 
-# ----------------------------------------------------------------------------- die drei Modelle
+# --- die drei Modelle
 
 
 def pronoun_extra(model: nn.Module, corpus: Any) -> dict[str, Any]:
@@ -128,7 +126,11 @@ def pronoun_extra(model: nn.Module, corpus: Any) -> dict[str, Any]:
 
 
 def char_gpt_extra(model: nn.Module, vocab: Any) -> dict[str, Any]:
-    return {"chars": list(vocab.chars), "context": int(model.context), "num_layers": len(model.blocks)}
+    return {
+        "chars": list(vocab.chars),
+        "context": int(model.context),
+        "num_layers": len(model.blocks),
+    }
 
 
 def vit_extra(model: nn.Module, examples: list[tuple[np.ndarray, int]]) -> dict[str, Any]:
@@ -239,11 +241,11 @@ def write_lab_files(lab: str, directory: Path) -> list[Path]:
     return [binary, fallback]
 
 
-# ----------------------------------------------------------------------------- zurück nach PyTorch
+# --- zurück nach PyTorch
 
 
 def model_from_export(data: bytes) -> tuple[nn.Module, dict[str, Any]]:
-    """Baut aus einer exportierten Datei wieder ein PyTorch-Modell (für Tests): ``(model, kopf)``."""
+    """Baut aus einer exportierten Datei wieder ein PyTorch-Modell: ``(model, kopf)``."""
     from aufmerksamkeit.char_gpt import CharGPT
     from aufmerksamkeit.pronoun_model import PronounResolver
     from aufmerksamkeit.vision import VisionTransformer
@@ -264,7 +266,11 @@ def model_from_export(data: bytes) -> tuple[nn.Module, dict[str, Any]]:
     elif kind == "char_gpt":
         vocab_size, embed_dim = tensors["embedding.token.weight"].shape
         model = CharGPT(
-            vocab_size, extra["context"], embed_dim, heads["blocks.0.attention"], extra["num_layers"]
+            vocab_size,
+            extra["context"],
+            embed_dim,
+            heads["blocks.0.attention"],
+            extra["num_layers"],
         )
     elif kind == "vit":
         model = VisionTransformer(
@@ -279,3 +285,107 @@ def model_from_export(data: bytes) -> tuple[nn.Module, dict[str, Any]]:
         raise ValueError(f"Unbekannte Modellart {kind!r} in der Gewichtsdatei.")
     model.load_state_dict(tensors, strict=True)
     return model.eval(), header
+
+
+# --- Vergleich JS ↔ PyTorch
+
+
+def conformance_inputs(header: dict[str, Any], count: int = 50, seed: int = 0) -> list[list]:
+    """``count`` Eingaben für den Vergleich von ``transformer.js`` mit PyTorch.
+
+    Pronomen: Sätze der Schablone und zufällige Wortfolgen mit „sie“/„er“ an der
+    Pronomen-Stelle; Char-GPT: Textstücke aller Längen bis zum Kontext und
+    Zufallszeichen; ViT: Beispielbilder, Rauschen und Schwarz-Weiß-Muster.
+    """
+    rng = np.random.default_rng(seed)
+    extra, kind = header["extra"], header["kind"]
+    inputs: list[list] = []
+    if kind == "pronomen":
+        vocab, slots, p = extra["vocab"], extra["slots"], extra["pronoun_position"]
+        for i in range(count):
+            if i % 2 == 0:
+                g = "f" if i % 4 == 0 else "m"
+                adjectives = slots["adjectives"]["actor"] + slots["adjectives"]["obstacle"]
+                forms = ("Die", "die", "sie") if g == "f" else ("Der", "den", "er")
+                tokens = [forms[0], rng.choice(slots["actors"][g]), "sprang", "über", forms[1],
+                          rng.choice(slots["obstacles"][g]), ",", "weil", forms[2],
+                          rng.choice(adjectives), "war", "."]  # fmt: skip
+            else:
+                length = int(rng.integers(p + 1, extra["max_len"] + 1))
+                tokens = list(rng.choice(vocab, size=length))
+                tokens[p] = "sie" if i % 3 else "er"
+            inputs.append([vocab.index(str(t)) for t in tokens])
+    elif kind == "char_gpt":
+        from aufmerksamkeit.char_gpt import load_text
+
+        chars, context = extra["chars"], extra["context"]
+        lookup = {c: i for i, c in enumerate(chars)}
+        text = [lookup[c] for c in load_text() if c in lookup]
+        for i in range(count):
+            length = 1 + i % context
+            if i % 5 == 4:
+                inputs.append(rng.integers(0, len(chars), size=length).tolist())
+            else:
+                start = int(rng.integers(0, len(text) - length))
+                inputs.append(text[start : start + length])
+    elif kind == "vit":
+        size = extra["image_size"]
+        examples = [e["pixels"] for e in extra.get("examples", [])]
+        for i in range(count):
+            if i < len(examples):
+                inputs.append(list(examples[i]))
+            elif i % 2:
+                inputs.append(rng.random(size * size).round(4).tolist())
+            else:
+                inputs.append((rng.random(size * size) < 0.3).astype(float).tolist())
+    else:
+        raise ValueError(f"Unbekannte Modellart {kind!r}.")
+    return inputs
+
+
+@torch.no_grad()
+def reference_outputs(model: nn.Module, kind: str, inputs: list[list]) -> list[dict[str, Any]]:
+    """PyTorch-Ausgaben in derselben Form wie ``referenceOutputs`` in ``transformer.js``.
+
+    Je Eingabe ``{"logits": …, "weights": [Schicht][Kopf][i][j]}``; Logits sind beim
+    Pronomen-Modell die Log-Wahrscheinlichkeiten der Nomen, beim Char-GPT (L, V).
+    """
+    model.eval()
+    results = []
+    for item in inputs:
+        if kind == "pronomen":
+            logits = model(torch.tensor([item]))[0]
+            weights = [model.context.last_weights[0], model.last_weights[0]]
+        elif kind == "char_gpt":
+            logits = model(torch.tensor([item]))[0]
+            weights = [block.last_weights[0] for block in model.blocks]
+        elif kind == "vit":
+            size = model.image_size
+            logits = model(torch.tensor(item, dtype=torch.float32).reshape(1, size, size))[0]
+            weights = [block.last_weights[0] for block in model.blocks]
+        else:
+            raise ValueError(f"Unbekannte Modellart {kind!r}.")
+        results.append(
+            {"logits": logits.double().tolist(), "weights": [w.double().tolist() for w in weights]}
+        )
+    return results
+
+
+def max_abs_difference(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> dict[str, float]:
+    """Größte Abweichung von Logits und Gewichten zweier Ausgabelisten (gleiche Formen verlangt)."""
+    diffs = {"logits": 0.0, "weights": 0.0}
+    if len(a) != len(b):
+        raise ValueError(f"Verschieden viele Ausgaben: {len(a)} und {len(b)}.")
+    for x, y in zip(a, b):
+        pairs = [("logits", x["logits"], y["logits"])]
+        if len(x["weights"]) != len(y["weights"]):
+            raise ValueError(
+                f"Verschieden viele Schichten: {len(x['weights'])} und {len(y['weights'])}."
+            )
+        pairs += [("weights", u, v) for u, v in zip(x["weights"], y["weights"])]
+        for key, u, v in pairs:
+            left, right = np.asarray(u, dtype=np.float64), np.asarray(v, dtype=np.float64)
+            if left.shape != right.shape:
+                raise ValueError(f"{key}: Formen {left.shape} und {right.shape} passen nicht.")
+            diffs[key] = max(diffs[key], float(np.max(np.abs(left - right))))
+    return diffs
