@@ -1,5 +1,6 @@
 """Encoder-Decoder-Transformer: Masken, Kausalität, greedy decoding."""
 
+import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
@@ -75,14 +76,38 @@ def test_encode_rejects_wrong_shape(model):
 
 
 def test_translate_returns_alignment_per_generated_token():
-    from aufmerksamkeit.number_words import SOURCE_TOKENS, TARGET_TOKENS, alignment_alt, translate
+    from aufmerksamkeit.number_words import (
+        BOS,
+        EOS,
+        SOURCE_TOKENS,
+        TARGET_TOKENS,
+        alignment_alt,
+        decode_digits,
+        encode_numbers,
+        translate,
+    )
 
     torch.manual_seed(0)
     model = Seq2SeqTransformer(len(SOURCE_TOKENS), len(TARGET_TOKENS), embed_dim=16, num_heads=2)
-    results = translate(model, [7, 427])
+    numbers = [7, 427]
+    results = translate(model, numbers)
     assert results[1].source_tokens == ["vier", "hundert", "sieben", "und", "zwanzig"]
-    for r in results:
+    # Unabhängig nachgerechnet: dieselbe greedy-Dekodierung, eigene Auswertung der Ziffern
+    source = encode_numbers(numbers).source
+    bos, eos = TARGET_TOKENS.index(BOS), TARGET_TOKENS.index(EOS)
+    decoded = greedy_decode(model, source, bos, eos, max_len=5)
+    for row, r in enumerate(results):
         assert r.weights.shape == (len(r.target_tokens), len(r.source_tokens))
         assert abs(r.weights.sum(axis=1) - 1).max() < 1e-5  # Auffüllung abgeschnitten, Zeilen = 1
-        assert r.correct == (r.prediction == str(r.number))
+        assert r.prediction == decode_digits(decoded[row, 1:])
+        assert r.correct == (decode_digits(decoded[row, 1:]) == str(numbers[row]))
     assert alignment_alt(results[1]).startswith("Cross-Attention beim Übersetzen von „vierhundert")
+
+
+def test_translation_correct_by_hand():
+    from aufmerksamkeit.number_words import EOS, Translation
+
+    weights = np.zeros((3, 1))
+    assert Translation(27, ["x"], ["2", "7", EOS], weights).correct
+    assert not Translation(27, ["x"], ["7", "2", EOS], weights).correct
+    assert not Translation(27, ["x"], ["2", EOS, EOS], weights).correct
