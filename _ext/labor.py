@@ -3,12 +3,13 @@
 * Direktive ``labor`` (``pronomen``, ``textgenerierung`` oder ``ziffern``) setzt
   einen Platzhalter ``<div data-aufm-labor="…">`` in die Seite; dasselbe Element
   darf auch als HTML-Ausgabe einer Notebook-Zelle kommen (``aufmerksamkeit.labor``).
-* Nur Seiten mit einem Labor laden ``_static/labor/transformer.js`` und
+* Nur Seiten mit einem Labor laden ``_static/labor/transformer-<labore>.js`` und
   ``labor.css`` (Jupyter Book hängt sonst alle Skripte an jede Seite).
 * Am Ende des Builds exportiert ``aufmerksamkeit.web_export`` die mitgelieferten
   Checkpoints (``lib/aufmerksamkeit/data/modelle/*.pt``) als float32-Dateien
   neben das Skript – die einzige Quelle der Gewichte bleibt der Checkpoint.
-  Das Skript wird dabei ohne Kommentare und Einrückung ausgeliefert (kleiner).
+  Jede Seite bekommt das Skript nur mit ihren Laboren, ohne Kommentare und
+  Einrückung (``web_export.slim_script``) – so bleibt sie klein.
 
 Benutzung in MyST::
 
@@ -76,41 +77,36 @@ def _merge(app: Sphinx, env: object, docnames: set[str], other: object) -> None:
     _labs(env).update({d: labs for d, labs in _labs(other).items() if d in docnames})
 
 
+def bundle_name(labs: set[str]) -> str:
+    """Skript einer Seite mit genau diesen Laboren, z. B. ``labor/transformer-pronomen.js``."""
+    return f"labor/transformer-{'-'.join(sorted(labs))}.js"
+
+
 def _add_assets(
     app: Sphinx, pagename: str, templatename: str, context: dict, *args: object
 ) -> None:
-    if _labs(app.env).get(pagename):
+    labs = _labs(app.env).get(pagename)
+    if labs:
         # Im html-page-context-Handler gelten add_js_file/add_css_file nur für diese Seite.
-        app.add_js_file(SCRIPT, defer="defer")
+        app.add_js_file(bundle_name(labs), defer="defer")
         app.add_css_file(STYLE)
-
-
-def slim_script(text: str) -> str:
-    """Entfernt Block- und Zeilenkommentare am Zeilenanfang und die Einrückung.
-
-    Nur für ``transformer.js`` gedacht: Es enthält keine mehrzeiligen
-    Zeichenketten und kein ``/*`` in Zeichenketten oder regulären Ausdrücken.
-    """
-    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
-    lines = (line.strip() for line in text.splitlines())
-    return "\n".join(line for line in lines if line and not line.startswith("//")) + "\n"
 
 
 def _export(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    used = sorted(set().union(*_labs(app.env).values())) if _labs(app.env) else []
-    if not used:
+    page_labs = [labs for labs in _labs(app.env).values() if labs]
+    if not page_labs:
         return
-    from aufmerksamkeit.web_export import write_lab_files
+    from aufmerksamkeit.web_export import slim_script, write_lab_files
 
     target = Path(app.outdir) / "_static" / "labor"
-    source = Path(app.srcdir) / "_vendor" / SCRIPT
+    source = (Path(app.srcdir) / "_vendor" / SCRIPT).read_text(encoding="utf-8")
     target.mkdir(parents=True, exist_ok=True)
-    (target / "transformer.js").write_text(
-        slim_script(source.read_text(encoding="utf-8")), encoding="utf-8"
-    )
-    for lab in used:
+    for labs in {frozenset(labs) for labs in page_labs}:
+        bundle = Path(app.outdir) / "_static" / bundle_name(set(labs))
+        bundle.write_text(slim_script(source, set(labs)), encoding="utf-8")
+    for lab in sorted(set().union(*page_labs)):
         written = write_lab_files(lab, target)
         logger.info(f"Labor {lab}: {written[0].name} ({written[0].stat().st_size / 1e3:.0f} kB)")
 
@@ -126,5 +122,5 @@ def setup(app: Sphinx) -> dict:
         "version": "1",
         "parallel_read_safe": True,
         "parallel_write_safe": True,
-        "env_version": 1,
+        "env_version": 2,
     }

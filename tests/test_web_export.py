@@ -88,3 +88,20 @@ def test_beispielbilder_sind_testbilder_jeder_ziffer() -> None:
         image.shape == (8, 8) and 0 <= image.min() and image.max() <= 1 for image, _ in examples
     )
     assert np.std([image.mean() for image, _ in examples]) > 0
+
+
+@pytest.mark.parametrize("labs", [{"pronomen"}, {"textgenerierung"}, {"ziffern"}, None])
+def test_schlankes_skript_enthaelt_nur_seine_labore(labs: set[str] | None, tmp_path) -> None:
+    node = node_or_skip()
+    slim = web_export.slim_script(SCRIPT.read_text(encoding="utf-8"), labs)
+    assert "/*" not in slim and "\n//" not in slim and "\n  " not in slim
+    (tmp_path / "slim.js").write_text(slim, encoding="utf-8")
+    program = "console.log(JSON.stringify(Object.keys(require(process.argv[1]).labs).sort()))"
+    result = subprocess.run(
+        [node, "-e", program, str(tmp_path / "slim.js")], capture_output=True, text=True, check=True
+    )
+    assert json.loads(result.stdout) == sorted(labs or web_export.LAB_FILES)
+    if labs is not None:
+        assert len(slim.encode()) < 32_000
+    with pytest.raises(ValueError, match="Unbekannte Labore"):
+        web_export.slim_script("", {"tiger"})

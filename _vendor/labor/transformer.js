@@ -567,6 +567,10 @@
     }
   }
 
+  /** Die Labore: Name → {Datei der Gewichte, Aufbau, Titel}; jeder Abschnitt unten trägt sich ein. */
+  var LABS = {};
+
+  // <labor pronomen> (der Build lässt diesen Abschnitt auf Seiten ohne dieses Labor weg)
   // ------------------------------------------------------------------ Pronomen-Labor
 
   function pronounLab(container, model) {
@@ -730,6 +734,10 @@
     return { update: update, forward: function (ids) { return pronounForward(model, ids); } };
   }
 
+  LABS.pronomen = { file: "pronomen", build: pronounLab, title: "Pronomen-Labor" };
+  // </labor>
+
+  // <labor textgenerierung> (der Build lässt diesen Abschnitt auf Seiten ohne dieses Labor weg)
   // ------------------------------------------------------------------ Textgenerierung
 
   function generationLab(container, model) {
@@ -836,6 +844,7 @@
         } else {
           var mean = job.times.reduce(function (a, b) { return a + b; }, 0) / job.times.length;
           container.dataset.dauerMs = mean.toFixed(3);
+          container.dataset.zeitenMs = JSON.stringify(job.times.map(function (t) { return Math.round(t * 1000) / 1000; }));
           container.dataset.text = all.slice(ids.length).map(function (i) { return chars[i]; }).join("");
           say("Fertig: " + n + " Zeichen bei Temperatur " + comma(temp, 1) + " und Seed " + s +
             " (derselbe Seed gibt denselben Text).", false);
@@ -860,6 +869,10 @@
     return { run: run };
   }
 
+  LABS.textgenerierung = { file: "char_gpt", build: generationLab, title: "Textgenerierung live" };
+  // </labor>
+
+  // <labor ziffern> (der Build lässt diesen Abschnitt auf Seiten ohne dieses Labor weg)
   // ------------------------------------------------------------------ Ziffer zeichnen
 
   function digitLab(container, model) {
@@ -1033,13 +1046,10 @@
     };
   }
 
-  // ------------------------------------------------------------------ Start
+  LABS.ziffern = { file: "vit", build: digitLab, title: "Ziffer zeichnen" };
+  // </labor>
 
-  var LABS = {
-    pronomen: { file: "pronomen", build: pronounLab, title: "Pronomen-Labor" },
-    textgenerierung: { file: "char_gpt", build: generationLab, title: "Textgenerierung live" },
-    ziffern: { file: "vit", build: digitLab, title: "Ziffer zeichnen" },
-  };
+  // ------------------------------------------------------------------ Start
 
   var instances = [];
 
@@ -1099,5 +1109,6 @@
     startLab: startLab,
     autostart: autostart,
     instances: instances,
+    labs: LABS,
   };
 });

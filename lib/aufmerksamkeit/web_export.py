@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import struct
 from collections.abc import Callable
 from pathlib import Path
@@ -221,6 +222,31 @@ def export_lab(lab: str) -> bytes:
         model, meta = load_vit()
         return export_model(model, "vit", vit_extra(model, digit_examples()), meta)
     raise ValueError(f"Unbekanntes Labor {lab!r}; bekannt sind {sorted(LAB_FILES)}.")
+
+
+def slim_script(text: str, labs: set[str] | None = None) -> str:
+    """``transformer.js`` für eine Seite: nur die Labore ``labs``, ohne Kommentare und Einrückung.
+
+    Abschnitte ``// <labor name>`` … ``// </labor>`` anderer Labore fallen weg.
+    Gedacht nur für ``transformer.js``: Es enthält keine mehrzeiligen Zeichenketten
+    und kein ``/*`` oder ``//`` am Zeilenanfang innerhalb von Zeichenketten.
+    """
+    if labs is not None:
+        unknown = set(labs) - set(LAB_FILES)
+        if unknown:
+            raise ValueError(
+                f"Unbekannte Labore {sorted(unknown)}; bekannt sind {sorted(LAB_FILES)}."
+            )
+
+        def keep(match: re.Match) -> str:
+            return match.group(0) if match.group(1) in labs else ""
+
+        text = re.sub(
+            r"^[ \t]*// <labor (\w+)>.*?^[ \t]*// </labor>[^\n]*\n", keep, text, flags=re.S | re.M
+        )
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    lines = (line.strip() for line in text.splitlines())
+    return "\n".join(line for line in lines if line and not line.startswith("//")) + "\n"
 
 
 def write_lab_files(lab: str, directory: Path) -> list[Path]:
