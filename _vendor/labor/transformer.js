@@ -651,6 +651,19 @@
       update(tokens);
     }
 
+    /** Steht der Satz so im Korpus (Schablone, passende Artikel, gleiches Genus)? */
+    function isCorpusSentence(tokens) {
+      var g = genderOf[tokens[1]];
+      if (!g || slots.actors[g].indexOf(tokens[1]) < 0 || slots.obstacles[g].indexOf(tokens[5]) < 0 ||
+          !roleOfAdjective[tokens[9]]) {
+        return false;
+      }
+      var forms = g === "f" ? ["Die", "die", "sie"] : ["Der", "den", "er"];
+      var template = [forms[0], tokens[1], "sprang", "über", forms[1], tokens[5], ",", "weil", forms[2],
+        tokens[9], "war", "."];
+      return template.length === tokens.length && template.every(function (t, i) { return t === tokens[i]; });
+    }
+
     function checkSentence(tokens) {
       var unknown = tokens.filter(function (t) { return !(t in tokenId); });
       if (unknown.length) {
@@ -686,19 +699,22 @@
       result.textContent = "";
       var best = candidates[0];
       var expected = null, role = roleOfAdjective[tokens[9]];
-      if (role && tokens.length === extra.max_len) { expected = role === "actor" ? tokens[1] : tokens[5]; }
+      if (role && isCorpusSentence(tokens)) { expected = role === "actor" ? tokens[1] : tokens[5]; }
       if (best) {
         var verdict = el("p", { class: "aufm-vorhersage" }, [
           "Das Modell bezieht „" + tokens[p] + "“ auf ", el("strong", { text: best.label }),
           " (" + percent(best.value) + ")."]);
-        if (expected && extra.nouns.indexOf(expected) >= 0) {
+        if (expected) {
           var right = expected === best.label;
           verdict.appendChild(document.createTextNode(right ? " Das ist gemeint. " :
             " Gemeint ist aber „" + expected + "“. "));
-          var seen = heldOut[expected + "|" + tokens[9]];
-          verdict.appendChild(el("span", { class: "aufm-klein", text: seen ?
-            "(Das Paar „" + expected + "“ + „" + tokens[9] + "“ hat das Modell im Training nie gesehen.)" :
+          var unseen = heldOut[expected + "|" + tokens[9]];
+          verdict.appendChild(el("span", { class: "aufm-klein", text: unseen ?
+            "(Ein Testsatz: Das Paar „" + expected + "“ + „" + tokens[9] + "“ hat das Modell im Training nie gesehen.)" :
             "(Ein Satz aus dem Training.)" }));
+        } else {
+          verdict.appendChild(el("span", { class: "aufm-klein", text:
+            " (Diesen Satz gibt es im Korpus nicht – das Modell sieht ihn zum ersten Mal.)" }));
         }
         result.appendChild(verdict);
         result.appendChild(bars(candidates.map(function (c, i) {
