@@ -57,7 +57,11 @@ def _fix_pages(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict:
+    # CSS und Skript einmal beim Start anmelden: Sphinx hängt sie an jede Seite.
     app.add_css_file("barrierefreiheit.css")  # liegt in _vendor (html_static_path)
     app.add_js_file("mathjax-tastatur.js", defer="defer")
+    # Erst „build-finished“: Die korrigierten Stellen entstehen in Jinja-Templates und
+    # Python-Code des Themes beim Schreiben der Seiten – vorher gibt es sie nicht, und
+    # im Doctree kommen sie nie vor. Nach einem abgebrochenen Bau ändern wir nichts.
     app.connect("build-finished", _fix_pages)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -97,7 +97,13 @@ def _use_german_styles(app: Sphinx, config: Config) -> None:
 
 
 def setup(app: Sphinx) -> dict:
+    # Die Stile müssen registriert sein, bevor sphinxcontrib-bibtex sie beim
+    # Einlesen nach Namen sucht – also gleich beim Laden der Erweiterung.
     pybtex.plugin.register_plugin("pybtex.style.formatting", "deutsch", DeutscherStil)
     register_plugin("sphinxcontrib.bibtex.style.referencing", "autor_jahr", DeutscheAutorJahrBelege)
+    # „config-inited“: nachdem _config.yml gelesen ist (dort steht noch „plain“ bzw.
+    # „author_year“), aber bevor sphinxcontrib-bibtex die Einstellungen auswertet
+    # (Belegstil bei „builder-inited“, Verzeichnisstil beim Einlesen der Direktive).
+    # So gewinnt der deutsche Stil immer.
     app.connect("config-inited", _use_german_styles)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

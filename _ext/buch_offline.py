@@ -41,6 +41,11 @@ def _drop_thebe_config(app: Sphinx, doctree: nodes.document, docname: str) -> No
 
 
 def setup(app: Sphinx) -> dict:
+    # sphinx-thebe meldet seine Skripte bei „env-before-read-docs“ an; in die Liste
+    # einer Seite gelangen sie während „html-page-context“. Priorität 900 (> 500):
+    # wir filtern nach allen anderen Erweiterungen, kurz bevor das Template rendert.
     app.connect("html-page-context", _drop_thebe, priority=900)
+    # Den Konfigurationsblock hängt sphinx-thebe bei „doctree-resolved“ (Priorität
+    # 500) als raw-Knoten in den Doctree – mit 900 entfernen wir ihn gleich danach.
     app.connect("doctree-resolved", _drop_thebe_config, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

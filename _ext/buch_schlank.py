@@ -61,6 +61,10 @@ def _drop_fontawesome(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict:
+    # sphinx.ext.mathjax fügt MathJax bei „html-page-context“ (Priorität 500) in die
+    # Skriptliste der Seite ein; mit 900 sehen wir die fertige Liste und kürzen sie.
     app.connect("html-page-context", _slim, priority=900)
+    # fontawesome.js steht fest im Template, nicht in der Skriptliste: erst in der
+    # geschriebenen Seite entfernbar, also nach dem Bau („build-finished“).
     app.connect("build-finished", _drop_fontawesome)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -23,5 +23,7 @@ def _without_by(app: Sphinx, pagename: str, templatename: str, context: dict, do
 
 
 def setup(app: Sphinx) -> dict:
-    app.connect("html-page-context", _without_by, priority=900)  # nach dem Theme (500)
+    # Das Theme legt ``translate`` bei „html-page-context“ (Priorität 500) in den
+    # Kontext; erst danach (900) können wir es einpacken – die Fußzeile rendert später.
+    app.connect("html-page-context", _without_by, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -20,5 +20,8 @@ def _drop_widget_state(app: Sphinx, pagename: str, *args: object) -> None:
 
 
 def setup(app: Sphinx) -> dict:
+    # myst-nb macht aus ``nb_metadata[…]["js_files"]`` bei „html-page-context“ mit
+    # Priorität 500 Skript-Tags. Mit 400 laufen wir vorher und löschen den
+    # Widget-Zustand, bevor er als Skript in die Seite gelangt.
     app.connect("html-page-context", _drop_widget_state, priority=400)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -56,5 +56,9 @@ def renumber_exercises(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
 
 def setup(app: Sphinx) -> dict:
+    # Sphinx vergibt die Nummern (toc_fignumbers) selbst bei „env-get-updated“ mit
+    # Priorität 500. Mit 900 nummerieren wir danach um – und noch bevor Titel und
+    # Verweise beim Schreiben die Tabelle lesen. Die Rückgabe (geänderte Dokumente)
+    # lässt Sphinx diese Seiten neu schreiben.
     app.connect("env-get-updated", renumber_exercises, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
