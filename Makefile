@@ -11,7 +11,11 @@ NBVAL := $(BIN)/pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg -n
 # streng geprüft hat – so wird kein Notebook zweimal ausgeführt.
 STORED_CONFIG := .config-gespeicherte-ausgaben.yml
 
-.PHONY: help venv book book-stored lab notebooks test lint unit nbval browser bench clean
+# nbval läuft in `make test` unter einem anderen CPU-Kernel als dem, der die Ausgaben gespeichert
+# hat (siehe tools/kerne.py): So fällt auf, wenn eine gespeicherte Ausgabe von der CPU abhängt.
+KERN ?= default
+
+.PHONY: help venv book book-stored lab notebooks test lint unit nbval nbval-alle-kerne browser bench modelle robustheit clean
 
 help:
 	@echo "make book       – Buch bauen (legt .venv an, falls nötig)"
@@ -19,6 +23,8 @@ help:
 	@echo "make lab        – JupyterLab auf Deutsch starten"
 	@echo "make notebooks  – alle Notebooks neu ausführen und Ausgaben speichern"
 	@echo "make bench      – Zeitmessungen auf diesem Rechner"
+	@echo "make modelle    – alle Modelle des Buchs neu trainieren und speichern"
+	@echo "make robustheit – Aussagen des Texts für 5 Seeds × 3 CPU-Kernel prüfen (Tabelle)"
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -61,7 +67,16 @@ unit: $(STAMP)
 	$(BIN)/pytest tests -q -n 2 --ignore=tests/book
 
 nbval: $(STAMP)
-	$(NBVAL) -q chapters
+	$(BIN)/python tools/kerne.py $(KERN) -- $(NBVAL) -q chapters
+
+nbval-alle-kerne: $(STAMP)
+	for kern in native avx2 default; do $(MAKE) --no-print-directory nbval KERN=$$kern || exit 1; done
+
+modelle: $(STAMP)
+	$(BIN)/python tools/modelle.py
+
+robustheit: $(STAMP)
+	$(BIN)/python tools/robustheit.py
 
 browser: $(STAMP)
 	$(BIN)/pytest tests/book -q

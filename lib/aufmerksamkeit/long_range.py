@@ -162,7 +162,7 @@ RECALL_BUDGET = {"epochs": 4, "batch_size": 64, "lr": 3e-3, "warmup": 0.1, "cosi
                  "clip_norm": 1.0}  # fmt: skip
 
 
-def train_recall_model(kind: str, seed: int = 0) -> TrainingResult:
+def train_recall_model(kind: str, seed: int = 0, epochs: int | None = None) -> TrainingResult:
     """Trainiert LSTM oder Attention-Modell auf der Abrufaufgabe und misst je Abstand d.
 
     ``metrics`` enthält ``accuracy_d<d>`` für jeden Testabstand, ``min_accuracy``,
@@ -173,7 +173,8 @@ def train_recall_model(kind: str, seed: int = 0) -> TrainingResult:
     config = recall_config(kind)
     torch.manual_seed(seed)
     model = build_recall_model(kind, config)
-    log = train(model, x_train, y_train, cross_entropy_loss, seed=seed, **RECALL_BUDGET)
+    budget = RECALL_BUDGET if epochs is None else {**RECALL_BUDGET, "epochs": epochs}
+    log = train(model, x_train, y_train, cross_entropy_loss, seed=seed, **budget)
     by_distance = accuracy_by_distance(model, x_test, y_test, d_test)
     metrics = {f"accuracy_d{d}": a for d, a in by_distance.items()}
     metrics["min_accuracy"] = min(by_distance.values())
@@ -231,9 +232,9 @@ def plot_accuracy_by_distance(
     ax.set_xticks(ticks, [str(d) for d in ticks])
     ax.minorticks_off()
     ax.set_ylim(0, 1.05)
-    ax.set_xlabel("Abstand d zwischen Symbol und Abfrage")
+    ax.set_xlabel("Abstand Δ zwischen Symbol und Abfrage")
     ax.set_ylabel("Genauigkeit")
-    ax.set_title("Abruf über den Abstand d (gleiches Trainingsbudget)")
+    ax.set_title("Abruf über den Abstand Δ (gleiches Trainingsbudget)")
     ax.yaxis.set_major_formatter(lambda value, _: f"{value:.1f}".replace(".", ","))
     ax.legend()
     ax.grid(True, alpha=0.3)

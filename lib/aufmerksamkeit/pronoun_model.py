@@ -40,6 +40,7 @@ from aufmerksamkeit.blocks import EncoderBlock, TokenEmbedding
 from aufmerksamkeit.checkpoints import load_checkpoint, restore
 from aufmerksamkeit.multihead import MultiHeadAttention
 from aufmerksamkeit.pronouns import (
+    ADJECTIVE_POSITION,
     PRONOUN_POSITION,
     SENTENCE_LENGTH,
     PronounCorpus,
@@ -99,7 +100,14 @@ PRONOUN_CLAIMS = (
         "weight_on_referent",
         at_least=0.9,
     ),
+    Claim(
+        "In der Kontext-Schicht schaut das Pronomen in mindestens einem Kopf im Mittel "
+        "mit mindestens 30 % auf das Adjektiv",
+        "context_adjective_max",
+        at_least=0.3,
+    ),
 )
+ROLES = ("actor", "obstacle")
 
 
 def pronoun_loss(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -154,6 +162,8 @@ def evaluate_pronoun_model(model: PronounResolver, corpus: PronounCorpus) -> dic
 
     ``weight_on_referent`` und ``weight_on_other_noun`` sind über Köpfe und Sätze
     gemittelt, ``weight_on_referent_head_<i>`` nur über die Sätze.
+    ``context_adjective_max``: das größte mittlere Gewicht, das das Pronomen in einem Kopf der
+    Kontext-Schicht auf das Adjektiv legt (je Rolle des gemeinten Nomens gemittelt).
     """
     model.eval()
     metrics = {}
@@ -169,6 +179,9 @@ def evaluate_pronoun_model(model: PronounResolver, corpus: PronounCorpus) -> dic
     metrics["weight_on_other_noun"] = rows.mean(1)[idx, other].mean().item()
     for head, weight in enumerate(rows[idx, :, referent].mean(0).tolist(), start=1):
         metrics[f"weight_on_referent_head_{head}"] = weight
+    rows_by_role = mean_pronoun_rows(model, corpus, "test")
+    adjective = [rows_by_role["kontext", role][:, ADJECTIVE_POSITION] for role in ROLES]  # je (h,)
+    metrics["context_adjective_max"] = float(np.max(adjective))
     metrics["num_train"], metrics["num_test"] = len(corpus.train_indices), len(test)
     return metrics
 
