@@ -57,7 +57,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=$(LAB_DIR) $(LAB_ROOT_FLAG) $(LAB_FLAGS)
 
 notebooks: $(STAMP)
-	$(BIN)/python -m aufmerksamkeit.notebooks chapters
+	$(BIN)/python tools/notebooks.py chapters
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -84,7 +84,7 @@ browser: $(STAMP)
 test: lint unit nbval book-stored browser
 
 bench: $(STAMP)
-	$(BIN)/python -m aufmerksamkeit.benchmarks
+	$(BIN)/python tools/bench.py
 
 clean:
 	rm -rf _build

@@ -195,9 +195,9 @@ RECALL_CLAIMS = {
         Claim("Attention: bei jedem Abstand mindestens 0,95 richtig", "min_accuracy", 0.95),
     ),
     "lstm": (
-        Claim("LSTM: bei großem Abstand (d ≥ 32) höchstens 0,5 richtig", "far_accuracy",
+        Claim("LSTM: bei großem Abstand (Δ ≥ 32) höchstens 0,5 richtig", "far_accuracy",
               at_most=0.5),
-        Claim("LSTM: bei d ≤ 2 mindestens 0,2 besser als bei d ≥ 32", "decay", 0.2),
+        Claim("LSTM: bei Δ ≤ 2 mindestens 0,2 besser als bei Δ ≥ 32", "decay", 0.2),
     ),
 }  # fmt: skip
 

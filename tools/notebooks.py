@@ -1,8 +1,11 @@
 """Notebooks neu ausführen und ihre Ausgaben speichern (``make notebooks``).
 
-Aufruf: ``python -m aufmerksamkeit.notebooks [Ordner oder Notebooks …]``.
+Aufruf: ``python tools/notebooks.py [Ordner oder Notebooks …]``.
 Jedes Notebook läuft in seinem eigenen Ordner, von oben nach unten; der
 Widget-Zustand wird nicht gespeichert (er wäre groß und zufällig benannt).
+Damit ein zweiter Lauf dieselben Bytes schreibt, bekommen alle Notebooks
+dieselbe Kernel-Angabe (die JupyterLab beim Speichern ohnehin schreibt) und
+jede Widget-Ansicht eine feste statt einer zufälligen ``model_id``.
 """
 
 from __future__ import annotations
@@ -13,6 +16,21 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+
+KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def make_stable(notebook: nbformat.NotebookNode) -> None:
+    """Entfernt Zufälliges: Zeitstempel, Widget-Zustand, zufällige Widget-IDs, Kernel-Namen."""
+    notebook.metadata.pop("widgets", None)
+    notebook.metadata["kernelspec"] = dict(KERNELSPEC)
+    for index, cell in enumerate(notebook.cells):
+        cell.metadata.pop("execution", None)  # Zeitstempel älterer Läufe wären nur Rauschen
+        for number, output in enumerate(cell.get("outputs", [])):
+            view = output.get("data", {}).get(WIDGET_VIEW)
+            if view is not None:
+                view["model_id"] = f"zelle-{index:03d}-{number}"
 
 
 def find_notebooks(paths: list[str]) -> list[Path]:
@@ -38,9 +56,7 @@ def execute_notebook(path: Path, timeout: int = 600) -> float:
     start = time.perf_counter()
     client.execute()
     seconds = time.perf_counter() - start
-    notebook.metadata.pop("widgets", None)
-    for cell in notebook.cells:  # Zeitstempel älterer Läufe wären nur Rauschen im Diff
-        cell.metadata.pop("execution", None)
+    make_stable(notebook)
     nbformat.write(notebook, path)
     return seconds
 
