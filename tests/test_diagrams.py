@@ -95,3 +95,40 @@ def test_qkv_matrices_show_the_data_with_labels():
         plot_qkv_matrices(x, q, k, v[:2], ["a", "b", "c"])
     with pytest.raises(ValueError, match="dieselbe Breite d_k"):
         plot_qkv_matrices(x, q, k[:, :1], v, ["a", "b", "c"])
+
+
+def test_block_layout_puts_layernorm_before_or_after_each_sublayer():
+    from aufmerksamkeit.diagrams import block_layout
+
+    pre, post = block_layout("pre"), block_layout("post")
+    for parts in (pre, post):
+        assert parts.count("+") == 2 and parts.count("LayerNorm") == 2
+    # Pre-LN: LayerNorm direkt vor Attention und FFN; Post-LN: direkt nach jedem „+“.
+    for sublayer in ("Multi-Head-Attention", "Feed-Forward-Netz"):
+        assert pre[pre.index(sublayer) - 1] == "LayerNorm"
+    assert [post[i + 1] for i, p in enumerate(post) if p == "+"] == ["LayerNorm", "LayerNorm"]
+    assert pre[-1] == "+" and post[-1] == "LayerNorm"
+    with pytest.raises(ValueError, match="'pre' oder 'post'"):
+        block_layout("none")
+
+
+def test_transformer_block_draws_layout_bottom_to_top_with_two_residuals():
+    from aufmerksamkeit.diagrams import block_layout, plot_transformer_block
+
+    fig = plot_transformer_block(("pre", "post"))
+    for ax, norm in zip(fig.axes, ("pre", "post")):
+        names = {"LayerNorm", "Multi-Head-Attention", "Feed-Forward-Netz", "+"}
+        parts = sorted(
+            (t.get_position()[1], t.get_text()) for t in ax.texts if t.get_text() in names
+        )
+        assert [text for _, text in parts] == block_layout(norm)
+        red_lines = [line for line in ax.lines if line.get_color() == "C3"]
+        assert len(red_lines) == 2
+        # Jede Restverbindung beginnt unterhalb ihrer Unterschicht.
+        sublayers = [
+            y for y, text in parts if text in ("Multi-Head-Attention", "Feed-Forward-Netz")
+        ]
+        for line, y in zip(sorted(red_lines, key=lambda line: line.get_ydata()[0]), sublayers):
+            assert line.get_ydata()[0] < y - 0.25
+    assert fig.axes[0].get_title() == "Pre-LN (dieses Buch)"
+    plt.close(fig)

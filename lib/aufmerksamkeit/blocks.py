@@ -8,6 +8,9 @@ Notebooks sie ohne Umbau des Modells anzeigen können.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 import torch
 from torch import nn
 
@@ -62,27 +65,72 @@ class FeedForward(nn.Module):
         return self.net(x)
 
 
+NORMS = ("pre", "post", "none")
+
+
 class EncoderBlock(nn.Module):
     """Pre-LN-Encoder-Block: x + Attention(LN(x)), dann x + FFN(LN(x)).
 
     Mit ``causal=True`` im Aufruf wird er zum Decoder-only-Block (wie GPT).
+
+    Für Experimente lassen sich Bauteile abschalten oder umstellen (die
+    Voreinstellung ist der Block oben):
+
+    - ``residual=False``: ohne Restverbindung, f(LN(x)) statt x + f(LN(x));
+    - ``norm="post"``: LayerNorm *nach* der Addition wie bei Vaswani et al.,
+      LN(x + f(x)); ``norm="none"``: ohne LayerNorm, x + f(x);
+    - ``feed_forward=False``: nur die Attention-Unterschicht, ohne FFN.
     """
 
-    def __init__(self, embed_dim: int, num_heads: int, hidden_dim: int | None = None) -> None:
+    def __init__(
+        self,
+        embed_dim: int,
+        num_heads: int,
+        hidden_dim: int | None = None,
+        *,
+        residual: bool = True,
+        norm: str = "pre",
+        feed_forward: bool = True,
+    ) -> None:
         super().__init__()
-        self.norm1 = nn.LayerNorm(embed_dim)
+        if norm not in NORMS:
+            raise ValueError(f"norm muss einer von {NORMS} sein, erhalten: {norm!r}.")
+        self.residual = residual
+        self.norm_kind = norm
+        self.norm1 = nn.LayerNorm(embed_dim) if norm != "none" else nn.Identity()
         self.attention = MultiHeadAttention(embed_dim, num_heads)
-        self.norm2 = nn.LayerNorm(embed_dim)
-        self.feed_forward = FeedForward(embed_dim, hidden_dim or 4 * embed_dim)
+        self.norm2: nn.Module | None = None
+        self.feed_forward: FeedForward | None = None
+        if feed_forward:
+            self.norm2 = nn.LayerNorm(embed_dim) if norm != "none" else nn.Identity()
+            self.feed_forward = FeedForward(embed_dim, hidden_dim or 4 * embed_dim)
         self.last_weights: torch.Tensor | None = None
 
     def forward(
         self, x: torch.Tensor, *, mask: torch.Tensor | None = None, causal: bool = False
     ) -> torch.Tensor:
-        attended, weights = self.attention(self.norm1(x), mask=mask, causal=causal)
+        x = self.sublayer(x, self.norm1, partial(self.attend, mask=mask, causal=causal))
+        if self.feed_forward is not None:
+            x = self.sublayer(x, self.norm2, self.feed_forward)
+        return x  # (N, L, E)
+
+    def sublayer(
+        self, x: torch.Tensor, norm: nn.Module, layer: Callable[[torch.Tensor], torch.Tensor]
+    ) -> torch.Tensor:
+        """Eine Unterschicht f mit Restverbindung: Pre-LN x + f(LN(x)), Post-LN LN(x + f(x))."""
+        if self.norm_kind == "post":
+            out = layer(x)  # (N, L, E)
+            return norm(x + out if self.residual else out)
+        out = layer(norm(x))  # (N, L, E); bei norm="none" ist norm die Identität
+        return x + out if self.residual else out
+
+    def attend(
+        self, x: torch.Tensor, *, mask: torch.Tensor | None = None, causal: bool = False
+    ) -> torch.Tensor:
+        """Self-Attention, die Gewichte landen in ``last_weights``."""
+        attended, weights = self.attention(x, mask=mask, causal=causal)
         self.last_weights = weights.detach()  # (N, h, L, L)
-        x = x + attended  # (N, L, E)
-        return x + self.feed_forward(self.norm2(x))  # (N, L, E)
+        return attended  # (N, L, E)
 
 
 class DecoderBlock(nn.Module):

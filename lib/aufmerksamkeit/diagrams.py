@@ -209,3 +209,69 @@ def plot_qkv_matrices(
     axes[0].set_xlabel("Komponente")
     fig.colorbar(image, ax=axes, label="Wert", shrink=0.8)
     return fig
+
+
+#: Farben der Bauteile im Schema des Transformer-Blocks.
+BLOCK_COLORS = {
+    "LayerNorm": "#fff2cc",
+    "Multi-Head-Attention": "#cfe2f3",
+    "Feed-Forward-Netz": "#fce5cd",
+    "+": "white",
+}
+
+
+def block_layout(norm: str = "pre") -> list[str]:
+    """Die Bauteile eines Encoder-Blocks von unten (Eingabe) nach oben (Ausgabe).
+
+    ``norm="pre"``: LayerNorm vor jeder Unterschicht (der Block dieses Buchs),
+    ``"post"``: LayerNorm nach jeder Addition (Vaswani et al. 2017).
+    """
+    attention = ["Multi-Head-Attention", "+"]
+    ffn = ["Feed-Forward-Netz", "+"]
+    if norm == "pre":
+        return ["LayerNorm", *attention, "LayerNorm", *ffn]
+    if norm == "post":
+        return [*attention, "LayerNorm", *ffn, "LayerNorm"]
+    raise ValueError(f"norm muss 'pre' oder 'post' sein, erhalten: {norm!r}.")
+
+
+def plot_transformer_block(norms: Sequence[str] = ("pre", "post")) -> Figure:
+    """Schema des Encoder-Blocks, je Normalisierungsart eine Spalte, Fluss von unten nach oben.
+
+    Jede Restverbindung ist ein Pfeil, der an ihrer Unterschicht vorbei zum
+    „+“ führt; ihre Zahl ist zwei je Block (Attention und FFN).
+    """
+    titles = {"pre": "Pre-LN (dieses Buch)", "post": "Post-LN (Vaswani et al. 2017)"}
+    fig, axes = plt.subplots(1, len(norms), figsize=(3.4 * len(norms), 5.2), layout="constrained")
+    for ax, norm in zip(np.atleast_1d(axes), norms):
+        parts = block_layout(norm)
+        ys = {i: 1.0 + i for i in range(len(parts))}
+        arrow = {"arrowstyle": "->", "color": "0.3"}
+        ax.annotate("", (0, ys[0] - 0.25), (0, 0.25), arrowprops=arrow)
+        ax.text(0, 0.1, "Eingabe $x$  (N, L, d_model)", ha="center", va="top")
+        for i, part in enumerate(parts):
+            y = ys[i]
+            if part == "+":
+                ax.add_patch(plt.Circle((0, y), 0.22, fc="white", ec="0.3", zorder=2))
+                ax.text(0, y, "+", ha="center", va="center", fontsize=13, zorder=3)
+            else:
+                box = FancyBboxPatch((-1.1, y - 0.25), 2.2, 0.5, boxstyle="round,pad=0.03")
+                box.set(facecolor=BLOCK_COLORS[part], edgecolor="0.3", zorder=2)
+                ax.add_patch(box)
+                ax.text(0, y, part, ha="center", va="center", fontsize=9, zorder=3)
+            top = y + (0.22 if part == "+" else 0.28)
+            end = ys.get(i + 1, len(parts) + 0.6) - (0.22 if i + 1 < len(parts) else 0)
+            ax.annotate("", (0, end - 0.03), (0, top), arrowprops=arrow)
+        for i, part in enumerate(parts):
+            if part == "+":  # Restverbindung: vom Eingang der Unterschicht vorbei zum „+“
+                start = ys[i - 1] - (0.6 if norm == "post" else 1.6)
+                ax.annotate("", (-0.24, ys[i]), (-1.5, ys[i]),
+                            arrowprops={"arrowstyle": "->", "color": "C3", "lw": 1.6})  # fmt: skip
+                ax.plot([0, -1.5, -1.5], [start, start, ys[i]], color="C3", lw=1.6)
+        ax.text(-1.6, ys[1] - 1.0, "Restverbindung", color="C3", rotation=90, ha="right",
+                va="center", fontsize=8)  # fmt: skip
+        ax.text(0, len(parts) + 0.7, "Ausgabe  (N, L, d_model)", ha="center", va="bottom")
+        ax.set(xlim=(-2.0, 1.4), ylim=(-0.4, len(parts) + 1.3), title=titles.get(norm, norm))
+        ax.set_aspect("equal")
+        ax.axis("off")
+    return fig

@@ -1,0 +1,229 @@
+"""Was trägt welches Bauteil des Transformer-Blocks bei? Ablationen (Kapitel 22.4).
+
+Zwei Experimente, beide mit dem festen Trainingsbudget ihres Kapitels:
+
+- **Block-Varianten** auf der Abrufaufgabe aus 22.5.2: ein Stapel aus
+  ``ABLATION_LAYERS`` Encoder-Blöcken, einmal wie im Buch (Pre-LN) und
+  einmal je Variante mit einem umgebauten oder fehlenden Bauteil
+  (``VARIANTS``, siehe :class:`aufmerksamkeit.blocks.EncoderBlock`).
+- **Ein Kopf oder mehrere** beim Pronomen-Modell aus 22.2 (``HEAD_VARIANTS``).
+
+``tools/block_ablation.py`` trainiert alles für mehrere Seeds und CPU-Kernel
+und legt die Messwerte in ``data/ablation.json`` ab; das Notebook liest sie
+mit :func:`load_ablation_results`.
+
+Benutzung::
+
+    result = train_block_variant("no_residual", seed=0)   # ca. 10–20 s
+    result.metrics["accuracy"]                             # z. B. 0.12
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from importlib import resources
+from typing import Any
+
+import matplotlib.pyplot as plt
+import torch
+from matplotlib.figure import Figure
+from torch import nn
+
+from aufmerksamkeit.blocks import EncoderBlock, TokenEmbedding
+from aufmerksamkeit.long_range import (
+    RECALL_BUDGET,
+    RECALL_LENGTH,
+    RecallVocabulary,
+    accuracy_by_distance,
+    make_recall_splits,
+)
+from aufmerksamkeit.pronoun_model import train_pronoun_model
+from aufmerksamkeit.training import Claim, TrainingResult, accuracy, cross_entropy_loss, train
+
+#: Zahl der Blöcke im Stapel: tief genug, dass Restverbindung und Normalisierung zählen können.
+ABLATION_LAYERS = 4
+
+#: Varianten des Blocks als Argumente von ``EncoderBlock``; ``"pre_ln"`` ist der Block des Buchs.
+VARIANTS: dict[str, dict[str, Any]] = {
+    "pre_ln": {},
+    "post_ln": {"norm": "post"},
+    "no_norm": {"norm": "none"},
+    "no_residual": {"residual": False},
+    "no_feed_forward": {"feed_forward": False},
+}
+
+#: Deutsche Namen für Tabellen und Abbildungen.
+VARIANT_LABELS = {
+    "pre_ln": "Pre-LN (Buch)",
+    "post_ln": "Post-LN",
+    "no_norm": "ohne LayerNorm",
+    "no_residual": "ohne Restverbindung",
+    "no_feed_forward": "ohne FFN",
+    "one_head": "1 Kopf",
+    "several_heads": "mehrere Köpfe (4 + 2)",
+}
+
+
+class BlockStack(nn.Module):
+    """Einbettung → ``num_layers`` gleiche Encoder-Blöcke → Klassifikation an der letzten Position.
+
+    (N, L) → (N, C). ``block_options`` gehen an jeden :class:`EncoderBlock`.
+    Die LayerNorm vor dem Klassifikator gibt es nur bei Pre-LN: Post-LN-Blöcke
+    normalisieren ihre Ausgabe schon selbst, und ``norm="none"`` soll gar
+    keine Normalisierung enthalten.
+    """
+
+    def __init__(
+        self,
+        vocab_size: int,
+        embed_dim: int,
+        num_heads: int,
+        num_classes: int,
+        max_len: int,
+        num_layers: int = ABLATION_LAYERS,
+        **block_options: Any,
+    ) -> None:
+        super().__init__()
+        self.embedding = TokenEmbedding(vocab_size, embed_dim, max_len)
+        self.blocks = nn.ModuleList(
+            EncoderBlock(embed_dim, num_heads, **block_options) for _ in range(num_layers)
+        )
+        pre_ln = block_options.get("norm", "pre") == "pre"
+        self.norm = nn.LayerNorm(embed_dim) if pre_ln else nn.Identity()
+        self.head = nn.Linear(embed_dim, num_classes)
+
+    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
+        x = self.embedding(tokens)  # (N, L, E)
+        for block in self.blocks:
+            x = block(x)  # (N, L, E)
+        return self.head(self.norm(x[:, -1]))  # (N, C)
+
+
+def block_variant_config(variant: str, num_layers: int = ABLATION_LAYERS) -> dict[str, Any]:
+    """Konstruktor-Argumente von :class:`BlockStack` für eine Variante aus ``VARIANTS``."""
+    if variant not in VARIANTS:
+        raise ValueError(f"variant muss einer von {sorted(VARIANTS)} sein, erhalten: {variant!r}.")
+    vocab = RecallVocabulary()
+    return {
+        "vocab_size": vocab.size,
+        "embed_dim": 32,
+        "num_heads": 2,
+        "num_classes": vocab.num_classes,
+        "max_len": RECALL_LENGTH,
+        "num_layers": num_layers,
+        **VARIANTS[variant],
+    }
+
+
+def train_block_variant(
+    variant: str, seed: int = 0, num_layers: int = ABLATION_LAYERS
+) -> TrainingResult:
+    """Trainiert den Blockstapel einer Variante auf der Abrufaufgabe (Budget wie in 22.5.2).
+
+    ``metrics``: ``accuracy`` (Anteil richtiger Testbeispiele), ``min_accuracy``
+    (schlechtester Testabstand Δ) und ``final_loss`` (Trainingsverlust der letzten Epoche).
+    """
+    start = time.perf_counter()
+    (x_train, y_train, _), (x_test, y_test, d_test) = make_recall_splits()
+    config = block_variant_config(variant, num_layers)
+    torch.manual_seed(seed)
+    model = BlockStack(**config)
+    log = train(model, x_train, y_train, cross_entropy_loss, seed=seed, **RECALL_BUDGET)
+    with torch.no_grad():
+        predictions = model(x_test).argmax(dim=-1)  # (N,)
+    metrics = {
+        "accuracy": accuracy(predictions, y_test),
+        "min_accuracy": min(accuracy_by_distance(model, x_test, y_test, d_test).values()),
+        "final_loss": log.final_loss,
+    }
+    return TrainingResult(model, config, metrics, log.losses, seed, time.perf_counter() - start)
+
+
+#: Ein Kopf gegen mehrere beim Pronomen-Modell (Argumente von ``train_pronoun_model``).
+HEAD_VARIANTS: dict[str, dict[str, int]] = {
+    "one_head": {"num_heads": 1, "context_heads": 1},
+    "several_heads": {},
+}
+
+
+def train_head_variant(variant: str, seed: int = 0) -> TrainingResult:
+    """Trainiert das Pronomen-Modell aus 22.2 mit einem Kopf je Schicht oder wie im Buch."""
+    if variant not in HEAD_VARIANTS:
+        raise ValueError(
+            f"variant muss einer von {sorted(HEAD_VARIANTS)} sein, erhalten: {variant!r}."
+        )
+    return train_pronoun_model(seed, **HEAD_VARIANTS[variant])
+
+
+#: Was der Text über jede Variante sagt; ``tools/block_ablation.py`` prüft es für
+#: mehrere Seeds und CPU-Kernel.
+ABLATION_CLAIMS: dict[str, tuple[Claim, ...]] = {
+    "pre_ln": (Claim("Pre-LN: bei jedem Abstand mindestens 0,95 richtig", "min_accuracy", 0.95),),
+    "post_ln": (Claim("Post-LN: bei jedem Abstand mindestens 0,95 richtig", "min_accuracy", 0.95),),
+    "no_norm": (
+        Claim("Ohne LayerNorm: bei jedem Abstand mindestens 0,95 richtig", "min_accuracy", 0.95),
+    ),
+    "no_feed_forward": (
+        Claim("Ohne FFN: bei jedem Abstand mindestens 0,95 richtig", "min_accuracy", 0.95),
+    ),
+    "no_residual": (
+        Claim("Ohne Restverbindung: höchstens 0,5 der Testbeispiele richtig", "accuracy",
+              at_most=0.5),
+    ),
+    "one_head": (),
+    "several_heads": (),
+}  # fmt: skip
+
+#: Experiment → (Trainingsfunktion, Varianten, Messwert für Tabelle und Abbildung).
+EXPERIMENTS = {
+    "block": (train_block_variant, tuple(VARIANTS), "accuracy"),
+    "heads": (train_head_variant, tuple(HEAD_VARIANTS), "test_accuracy"),
+}
+
+
+def load_ablation_results() -> list[dict[str, Any]]:
+    """Die mitgelieferten Messwerte aus ``data/ablation.json``: eine Zeile je Lauf.
+
+    Jede Zeile hat ``experiment``, ``variant``, ``seed``, ``kernel``,
+    ``metrics`` und ``claims`` (Aussage → gilt?).
+    """
+    path = resources.files("aufmerksamkeit") / "data" / "ablation.json"
+    return json.loads(path.read_text(encoding="utf-8"))["runs"]
+
+
+def metric_ranges(
+    rows: Sequence[dict[str, Any]], experiment: str, metric: str
+) -> dict[str, tuple[float, float]]:
+    """Spannweite (kleinster, größter Wert) von ``metric`` je Variante über Seeds und Kernel."""
+    values: dict[str, list[float]] = {}
+    for row in rows:
+        if row["experiment"] == experiment:
+            values.setdefault(row["variant"], []).append(row["metrics"][metric])
+    if not values:
+        raise ValueError(f"Keine Läufe für das Experiment {experiment!r}.")
+    return {variant: (min(v), max(v)) for variant, v in values.items()}
+
+
+def plot_variant_spread(
+    rows: Sequence[dict[str, Any]], experiment: str, metric: str, *, title: str, ylabel: str
+) -> Figure:
+    """Punkte je Variante: ein Punkt je Seed und Kernel, Kernel an der Form erkennbar."""
+    variants = list(dict.fromkeys(r["variant"] for r in rows if r["experiment"] == experiment))
+    kernels = list(dict.fromkeys(r["kernel"] for r in rows if r["experiment"] == experiment))
+    if not variants:
+        raise ValueError(f"Keine Läufe für das Experiment {experiment!r}.")
+    fig, ax = plt.subplots(figsize=(7, 3.4), layout="constrained")
+    for k, (kernel, marker) in enumerate(zip(kernels, "oso^D")):
+        points = [r for r in rows if r["experiment"] == experiment and r["kernel"] == kernel]
+        xs = [variants.index(r["variant"]) + 0.18 * (k - 1) for r in points]
+        ys = [r["metrics"][metric] for r in points]
+        ax.scatter(xs, ys, marker=marker, s=22, alpha=0.7, label=f"Kernel {kernel}")
+    ax.set_xticks(range(len(variants)), [VARIANT_LABELS.get(v, v) for v in variants])
+    ax.tick_params(axis="x", labelrotation=20)
+    ax.set(ylim=(0, 1.05), ylabel=ylabel, title=title)
+    ax.yaxis.set_major_formatter(lambda value, _: f"{value:.1f}".replace(".", ","))
+    ax.grid(True, axis="y", alpha=0.3)
+    ax.legend(fontsize=8, loc="lower left")
+    return fig

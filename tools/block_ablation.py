@@ -1,0 +1,126 @@
+"""Ablationen des Transformer-Blocks für mehrere Seeds und CPU-Kernel (Kapitel 22.4).
+
+Trainiert jede Variante aus ``aufmerksamkeit.ablation.EXPERIMENTS`` (Block-Varianten
+auf der Abrufaufgabe, ein Kopf gegen mehrere beim Pronomen-Modell) für mehrere
+Seeds unter mehreren CPU-Kerneln (siehe ``kerne.py``), je Variante und Kernel ein
+eigener Prozess (der Kernel wird beim Start von PyTorch festgelegt), zwei parallel.
+Schreibt alle Messwerte nach ``lib/aufmerksamkeit/data/ablation.json``; das
+Notebook ``chapters/22_4_multi_head/transformer_block.ipynb`` liest sie von dort.
+
+Aufruf: ``python tools/block_ablation.py [--seeds 5] [--kerne native,avx2,default]``.
+Exit-Code 1, wenn eine Aussage des Texts für einen Lauf nicht gilt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from kerne import KERNELS, kernel_environment
+
+ROOT = Path(__file__).resolve().parents[1]
+OUTPUT = ROOT / "lib" / "aufmerksamkeit" / "data" / "ablation.json"
+
+
+def worker(experiment: str, variant: str, seeds: list[int]) -> None:
+    """Im Kindprozess: trainiert eine Variante für alle Seeds, eine JSON-Zeile je Seed."""
+    import torch
+
+    from aufmerksamkeit.ablation import ABLATION_CLAIMS, EXPERIMENTS
+
+    torch.set_num_threads(1)
+    torch.use_deterministic_algorithms(True)
+    train_variant, _, _ = EXPERIMENTS[experiment]
+    for seed in seeds:
+        result = train_variant(variant, seed)
+        line = {
+            "experiment": experiment,
+            "variant": variant,
+            "seed": seed,
+            "metrics": {k: round(v, 6) for k, v in result.metrics.items()},
+            "claims": {c.text: c.holds(result.metrics) for c in ABLATION_CLAIMS[variant]},
+            "seconds": round(result.seconds, 1),
+        }
+        print(json.dumps(line, ensure_ascii=False), flush=True)
+
+
+def run_job(experiment: str, variant: str, kernel: str, seeds: list[int]) -> list[dict]:
+    command = [
+        sys.executable,
+        __file__,
+        "--worker",
+        experiment,
+        variant,
+        "--seeds",
+        str(len(seeds)),
+    ]
+    done = subprocess.run(
+        command, env=kernel_environment(kernel), capture_output=True, text=True, check=False
+    )
+    if done.returncode:
+        raise RuntimeError(
+            f"{experiment}/{variant} unter {kernel} scheiterte:\n{done.stderr[-2000:]}"
+        )
+    rows = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    print(f"fertig: {experiment}/{variant} unter {kernel}", file=sys.stderr, flush=True)
+    return [{**row, "kernel": kernel} for row in rows]
+
+
+def table(rows: list[dict], experiment: str, metric: str, kernels: list[str]) -> str:
+    """Markdown-Tabelle Variante × Seed → Messwert je Kernel, ✓/✗ für die Aussagen."""
+    header = "| Variante | Seed | " + " | ".join(kernels) + " |"
+    lines = [f"### {experiment} – {metric}", "", header, "|---" * (len(kernels) + 2) + "|"]
+    cell = {
+        (r["variant"], r["seed"], r["kernel"]): r for r in rows if r["experiment"] == experiment
+    }
+    for variant, seed in sorted({(v, s) for v, s, _ in cell}, key=lambda vs: vs):
+        entries = [
+            f"{cell[variant, seed, k]['metrics'][metric]:.3f} "
+            f"{'✓' if all(cell[variant, seed, k]['claims'].values()) else '✗'}"
+            for k in kernels
+        ]
+        lines.append(f"| {variant} | {seed} | " + " | ".join(entries) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*")
+    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--kerne", default="native,avx2,default")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--parallel", type=int, default=2)
+    args = parser.parse_args()
+    seeds = list(range(args.seeds))
+    if args.worker:
+        worker(args.names[0], args.names[1], seeds)
+        return 0
+    from aufmerksamkeit.ablation import EXPERIMENTS
+
+    kernels = args.kerne.split(",")
+    if unknown := sorted(set(kernels) - set(KERNELS)):
+        sys.exit(f"Unbekannte Kernel: {unknown}")
+    jobs = [(e, v, k) for e, (_, variants, _) in EXPERIMENTS.items() for v in variants
+            for k in kernels]  # fmt: skip
+    with ThreadPoolExecutor(args.parallel) as pool:
+        rows = [row for batch in pool.map(lambda job: run_job(*job, seeds), jobs) for row in batch]
+    rows.sort(key=lambda r: (r["experiment"], r["variant"], r["seed"], kernels.index(r["kernel"])))
+    for experiment, (_, _, metric) in EXPERIMENTS.items():
+        print(table(rows, experiment, metric, kernels))
+    OUTPUT.write_text(
+        json.dumps({"seeds": len(seeds), "kernels": kernels, "runs": rows}, ensure_ascii=False,
+                   indent=1) + "\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    failed = [r for r in rows if not all(r["claims"].values())]
+    for r in failed:
+        print(f"✗ {r['variant']} Seed {r['seed']} {r['kernel']}: {r['claims']}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
