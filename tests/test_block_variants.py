@@ -156,3 +156,28 @@ def test_shipped_ablation_results_are_complete_and_hold_their_claims():
         assert len(seeds) >= 5 and {"native", "avx2", "default"} <= kernels
         assert len(runs) == len(variants) * len(seeds) * len(kernels)
     assert all(all(r["claims"].values()) for r in rows)
+
+
+def test_position_similarity_is_one_for_equal_and_zero_for_orthogonal_vectors():
+    from aufmerksamkeit.ablation import position_similarity
+
+    same = torch.tensor([1.0, 2.0, 3.0]).expand(2, 4, 3)  # alle Positionen gleich
+    assert position_similarity(same) == pytest.approx(1.0)
+    assert position_similarity(3 * torch.eye(3).unsqueeze(0)) == pytest.approx(0.0, abs=1e-7)
+    opposite = torch.tensor([[[1.0, 0.0], [-2.0, 0.0]]])
+    assert position_similarity(opposite) == pytest.approx(-1.0)
+    with pytest.raises(ValueError, match="L ≥ 2"):
+        position_similarity(torch.ones(2, 1, 3))
+
+
+def test_block_outputs_follow_the_stack():
+    from aufmerksamkeit.ablation import BlockStack, block_outputs, block_variant_config
+
+    torch.manual_seed(0)
+    model = BlockStack(**block_variant_config("pre_ln", num_layers=3))
+    tokens = torch.randint(0, 17, (2, 10))
+    outputs = block_outputs(model, tokens)
+    assert len(outputs) == 4
+    with torch.no_grad():
+        torch.testing.assert_close(outputs[0], model.embedding(tokens))
+        torch.testing.assert_close(outputs[3], model.blocks[2](outputs[2]))

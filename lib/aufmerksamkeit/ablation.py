@@ -101,6 +101,31 @@ class BlockStack(nn.Module):
         return self.head(self.norm(x[:, -1]))  # (N, C)
 
 
+@torch.no_grad()
+def block_outputs(model: BlockStack, tokens: torch.Tensor) -> list[torch.Tensor]:
+    """Die Darstellungen (N, L, E) nach der Einbettung und nach jedem Block des Stapels."""
+    model.eval()
+    outputs = [model.embedding(tokens)]  # (N, L, E)
+    for block in model.blocks:
+        outputs.append(block(outputs[-1]))  # (N, L, E)
+    return outputs
+
+
+def position_similarity(x: torch.Tensor) -> float:
+    """Mittlere Kosinus-Ähnlichkeit zwischen den Vektoren verschiedener Positionen.
+
+    ``x``: (N, L, E) mit L ≥ 2. 1 heißt: Alle Positionen einer Sequenz tragen
+    (bis auf die Länge) denselben Vektor; Mittel über alle Paare i ≠ j und den Stapel.
+    """
+    if x.ndim != 3 or x.shape[1] < 2:
+        raise ValueError(f"x braucht die Form (N, L, E) mit L ≥ 2, erhalten: {tuple(x.shape)}.")
+    unit = nn.functional.normalize(x, dim=-1)  # (N, L, E)
+    cosine = unit @ unit.transpose(1, 2)  # (N, L, L)
+    length = x.shape[1]
+    off_diagonal = cosine.sum(dim=(1, 2)) - cosine.diagonal(dim1=1, dim2=2).sum(dim=1)  # (N,)
+    return (off_diagonal / (length * (length - 1))).mean().item()
+
+
 def block_variant_config(variant: str, num_layers: int = ABLATION_LAYERS) -> dict[str, Any]:
     """Konstruktor-Argumente von :class:`BlockStack` für eine Variante aus ``VARIANTS``."""
     if variant not in VARIANTS:
