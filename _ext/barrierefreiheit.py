@@ -37,8 +37,15 @@ _BIBLIOENTRY = re.compile(r'(<div class="citation" id="[^"]*") role="doc-biblioe
 _SUMMARY = re.compile(r'<summary>(\s*<span class="toctree-toggle")')
 
 
+# myst-nb schreibt über ausgeblendete Zellen (Tag ``hide-cell``) ein englisches
+# ``aria-label``, das nicht zum sichtbaren deutschen Text passt
+# (Regel ``label-content-name-mismatch``): Der Name entsteht dann aus dem Inhalt.
+_TOGGLE_LABEL = '<summary aria-label="Toggle hidden content">'
+
+
 def fix_html(text: str) -> str:
     """Wendet alle Korrekturen auf eine HTML-Seite an (idempotent)."""
+    text = text.replace(_TOGGLE_LABEL, "<summary>")
     text = _ICON.sub(r'<i class="\1" aria-hidden="true"', text)
     text = _SEARCH_LABEL.sub(r"\1", text)
     text = _BIBLIOENTRY.sub(r'\1 role="listitem"', text)

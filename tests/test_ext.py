@@ -276,3 +276,17 @@ def test_german_bibliography_style():
         " series={PMLR}, year={2016}}"
     )
     assert "Band 48 der Reihe PMLR" in series and " and " not in series
+
+
+def test_fix_html_drops_english_toggle_label_of_hidden_cells():
+    page = '<details class="hide above-input"><summary aria-label="Toggle hidden content">x'
+    assert barrierefreiheit.fix_html(page) == '<details class="hide above-input"><summary>x'
+
+
+def test_notebook_fehler_finds_tracebacks_only():
+    notebook_fehler = load("notebook_fehler")
+    doc = nodes.container()
+    doc += nodes.literal_block("", "Traceback …\nZeroDivisionError: division by zero",
+                               classes=["output", "traceback"])  # fmt: skip
+    doc += nodes.literal_block("", "alles gut", classes=["output", "stream"])
+    assert notebook_fehler.error_outputs(doc) == ["ZeroDivisionError: division by zero"]
