@@ -67,3 +67,15 @@ def test_errors_in_german():
         SliderFigure(render, str, {"x": ("Höhe", [])})
     with pytest.raises(ValueError, match="Alternativtext"):
         show(render(1), alt=" ")
+
+
+def test_text_plain_holds_initial_data_and_checksum_of_every_frame():
+    text = make()._repr_mimebundle_()["text/plain"]
+    assert "Startstellung: Linie bis 1 in C0\nDaten: Achse 1: Linie [0.00 1.00]" in text
+    changed = SliderFigure(  # nur eine andere, nicht gezeigte Stellung hat andere Daten
+        lambda x, farbe: render(x + (x == 3 and farbe == "C1"), farbe),
+        lambda x, farbe: f"Linie bis {x} in {farbe}",
+        {"x": ("Höhe", [1, 2, 3]), "farbe": ("Farbe", ["C0", "C1"])},
+    )._repr_mimebundle_()["text/plain"]
+    assert changed.split("Prüfsumme")[0] == text.split("Prüfsumme")[0]
+    assert changed != text

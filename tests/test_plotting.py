@@ -1,10 +1,28 @@
 """Abbildungshilfen: Dezimalkomma, Prozent und die Heatmap der Gewichte."""
 
+import importlib
+import pkgutil
+
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+import torch
 
-from aufmerksamkeit.plotting import decimal_comma, percent, plot_attention
+import aufmerksamkeit
+from aufmerksamkeit import prose, softmax
+from aufmerksamkeit.plotting import (
+    DecimalCommaFormatter,
+    decimal_comma,
+    figure_summary,
+    figure_to_png,
+    percent,
+    plot_attention,
+    plot_softmax_scaling,
+    plot_weight_bars,
+    show,
+    softmax_scaling_weights,
+)
 
 NNBSP = "\u202f"  # schmales geschütztes Leerzeichen vor „%“
 
@@ -23,7 +41,8 @@ def close_figures():
     [
         (0.25, 2, "0,25"),
         (3.14159, 3, "3,142"),
-        (-1.5, 1, "-1,5"),
+        (-1.5, 1, "\u22121,5"),  # echtes Minuszeichen
+        (-0.001, 2, "0,00"),  # was zu null rundet, hat kein Vorzeichen
         (2.0, 0, "2"),
         (0.005, 3, "0,005"),
         (1234.5, 1, "1234,5"),
@@ -53,6 +72,39 @@ def test_percent_is_whole_number_with_narrow_space(value, expected):
     assert percent(value) == f"{expected}{NNBSP}%"
 
 
+def test_percent_with_digits_and_prose_names_are_the_same_functions():
+    assert percent(0.9843, 1) == f"98,4{NNBSP}%"
+    assert prose.comma_text is decimal_comma and prose.percent_text is percent
+
+
+def test_axis_formatter_uses_decimal_comma_and_minus():
+    fig, ax = plt.subplots()
+    ax.plot([-0.5, 0.5], [-0.25, 0.75])
+    figure_to_png(fig)  # stellt alle Zahlenachsen um
+    formatter = ax.yaxis.get_major_formatter()
+    assert isinstance(formatter, DecimalCommaFormatter)
+    labels = formatter.format_ticks([-0.2, 0.0, 0.4])
+    assert labels == ["\u22120,2", "0,0", "0,4"]
+
+
+def test_colorbar_ticks_get_decimal_comma_with_enough_digits():
+    fig, ax = plt.subplots()
+    image = ax.imshow([[-1.0, 0.25], [0.5, 1.0]], vmin=-1, vmax=1)
+    colorbar = fig.colorbar(image, ax=ax)
+    figure_to_png(fig)
+    labels = [t.get_text() for t in colorbar.ax.get_yticklabels()]
+    assert "\u22120,75" in labels and "0,25" in labels and not any("." in t for t in labels)
+
+
+def test_importing_the_package_changes_no_global_state():
+    before = {key: str(value) for key, value in matplotlib.rcParams.items()}
+    threads = torch.get_num_threads()
+    for module in pkgutil.iter_modules(aufmerksamkeit.__path__):
+        importlib.reload(importlib.import_module(f"aufmerksamkeit.{module.name}"))
+    after = {key: str(value) for key, value in matplotlib.rcParams.items()}
+    assert after == before and torch.get_num_threads() == threads
+
+
 # ---------- Heatmap ----------
 
 KEYS = ["Die", "Katze", "sprang"]
@@ -77,7 +129,8 @@ def test_plot_attention_annotates_with_decimal_comma():
         (round(t.get_position()[1]), round(t.get_position()[0])): t.get_text() for t in ax.texts
     }
     # Zeile, Spalte → Text; Gewichte unter 0,005 bleiben unbeschriftet, ab 0,995 steht „1“
-    assert labels == {(0, 0): ",25", (0, 2): ",75", (1, 0): "1"}
+    assert labels == {(0, 0): "0,25", (0, 2): "0,75", (1, 0): "1"}
+    assert min(t.get_fontsize() for t in ax.texts) >= 9  # lesbar, nicht 7 pt
 
 
 def test_plot_attention_without_annotation_and_colorbar():
@@ -95,3 +148,59 @@ def test_plot_attention_rejects_wrong_shape():
         ValueError, match=r"Form \(3, 2\) passen nicht zu 2 Abfragen und 3 Schlüsseln"
     ):
         plot_attention(WEIGHTS.T, KEYS, QUERIES)
+
+
+# ---------- show(): Alternativtext und Datenzusammenfassung ----------
+
+
+def heatmap_text(weights: np.ndarray) -> str:
+    ax = plot_attention(weights, KEYS[: weights.shape[1]], ["a", "b", "c"][: weights.shape[0]])
+    return show(ax.figure, alt="Heatmap")._repr_mimebundle_()["text/plain"]
+
+
+def test_show_records_rounded_summary_of_the_heatmap():
+    text = heatmap_text(WEIGHTS)
+    assert text.startswith("Abbildung: Heatmap\nDaten: Achse 1: Bild 2×3: 6 Werte 0.00 … 1.00")
+    assert "Mittel 0.33" in text and "Schwerpunkt (0.50, 0.75)" in text
+    assert text.endswith("Maximum je Zeile in Spalte 2 0")
+
+
+def test_summary_tells_a_matrix_from_its_transpose_and_from_another_matrix():
+    square = np.array([[0.7, 0.2, 0.1], [0.1, 0.8, 0.1], [0.2, 0.2, 0.6]])
+    assert heatmap_text(square) != heatmap_text(square.T)
+    assert heatmap_text(square) != heatmap_text(square[::-1])
+    assert heatmap_text(square) == heatmap_text(square + 1e-4)  # Rundung: robust je CPU
+
+
+def test_summary_lists_bars_and_lines_rounded():
+    fig = plot_weight_bars(np.array([0.123, 0.877]), ["x", "y"])
+    fig.axes[0].plot([0, 1], [-0.0001, 2.5])
+    assert figure_summary(fig) == "Achse 1: Balken [0.12 0.88]; Linie [0.00 2.50]"
+
+
+def test_show_requires_alt_text():
+    fig, _ = plt.subplots()
+    with pytest.raises(ValueError, match="Alternativtext"):
+        show(fig, alt=" ")
+
+
+# ---------- √dₖ-Regler mit festen Vektoren ----------
+
+
+def test_scaling_demo_uses_fixed_vectors_prefixes():
+    rng = np.random.default_rng(0)
+    q, k = rng.standard_normal(1024), rng.standard_normal((8, 1024))
+    for d_k in (1, 16, 1024):
+        weights = softmax_scaling_weights(d_k)
+        scores = k[:, :d_k] @ q[:d_k]
+        np.testing.assert_allclose(weights["ohne Skalierung"], softmax(scores))
+        np.testing.assert_allclose(weights["mit 1/√dₖ"], softmax(scores / np.sqrt(d_k)))
+
+
+def test_scaling_demo_bars_are_the_weights():
+    fig = plot_softmax_scaling(64)
+    weights = softmax_scaling_weights(64)
+    for ax, values in zip(fig.axes, weights.values()):
+        np.testing.assert_allclose([p.get_height() for p in ax.patches], values)
+    with pytest.raises(ValueError, match="d_k"):
+        softmax_scaling_weights(0)

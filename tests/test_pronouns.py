@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import matplotlib
 import numpy as np
 import pytest
 import torch
@@ -32,6 +36,27 @@ from aufmerksamkeit.pronouns import (
 from aufmerksamkeit.reproducibility import setup_notebook
 
 SEED_SENTENCE = "Die Katze sprang über die Mauer, weil sie hoch war."
+
+
+@contextmanager
+def notebook_state(seed: int = 0) -> Iterator[None]:
+    """``setup_notebook`` nur für die Dauer des Blocks: Threads, Determinismus,
+    Druckformat und Abbildungsstil sind danach wieder wie vorher (kein Leck in
+    spätere Tests)."""
+    threads = torch.get_num_threads()
+    deterministic = torch.are_deterministic_algorithms_enabled()
+    numpy_print = np.get_printoptions()
+    with matplotlib.rc_context():
+        try:
+            setup_notebook(seed)
+            yield
+        finally:
+            torch.set_num_threads(threads)
+            torch.use_deterministic_algorithms(deterministic)
+            np.set_printoptions(**numpy_print)
+            torch.set_printoptions(profile="default")
+
+
 SEED_PAIR = "Die Katze sprang über die Mauer, weil sie müde war."
 
 
@@ -42,8 +67,8 @@ def corpus():
 
 @pytest.fixture(scope="module")
 def trained():
-    setup_notebook(0)
-    result = train_pronoun_model(0)
+    with notebook_state(0):
+        result = train_pronoun_model(0)
     return result.model, make_pronoun_corpus(result.seed), result.metrics
 
 
@@ -137,8 +162,8 @@ def test_attention_weights_shape_and_rows(trained):
 
 def test_training_is_deterministic(trained):
     model, _, metrics = trained
-    setup_notebook(0)
-    again = train_pronoun_model(0)
+    with notebook_state(0):
+        again = train_pronoun_model(0)
     assert again.metrics == metrics
     for p, q in zip(model.parameters(), again.model.parameters()):
         assert torch.equal(p, q)
@@ -158,3 +183,12 @@ def test_shipped_model_loads_and_keeps_its_claims():
     model, corpus, meta = load_pronoun_model()
     assert meta["seed"] == 0 and all(meta["claims"].values())
     assert evaluate_pronoun_model(model, corpus) == pytest.approx(meta["metrics"], abs=1e-4)
+
+
+def test_notebook_state_restores_global_torch_state():
+    threads = torch.get_num_threads()
+    deterministic = torch.are_deterministic_algorithms_enabled()
+    with notebook_state(0):
+        assert torch.get_num_threads() == 1 and torch.are_deterministic_algorithms_enabled()
+    assert torch.get_num_threads() == threads
+    assert torch.are_deterministic_algorithms_enabled() == deterministic

@@ -68,7 +68,6 @@ def plot_losses(
     ax.set_xlabel("Epoche")
     ax.set_ylabel("Verlust (nats je Zeichen)")
     ax.set_xticks(epochs)
-    ax.yaxis.set_major_formatter(lambda v, _: decimal_comma(v, 1))
     ax.legend()
     ax.set_title("Verlust (Loss): Transformer gegen Bigramm")
     return fig

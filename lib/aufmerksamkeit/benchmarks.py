@@ -31,6 +31,7 @@ from torch import nn
 
 from aufmerksamkeit.attention import scaled_dot_product_attention
 from aufmerksamkeit.efficient import memory_efficient_attention
+from aufmerksamkeit.formatting import decimal_comma
 from aufmerksamkeit.multihead import MultiHeadAttention
 
 MIB = 2**20
@@ -182,7 +183,7 @@ def plot_scaling(result: ScalingResult, start: int = 0) -> Figure:
     fig, ax = plt.subplots(figsize=(6, 3.5), layout="constrained")
     styles = {"RNN": "s--", "LSTM": "o-", "Attention": "^-"}
     for name, values in result.times.items():
-        label = f"{name} (Steigung {slopes[name]:.1f})".replace(".", ",")
+        label = f"{name} (Steigung {decimal_comma(slopes[name], 1)})"
         ax.loglog(result.lengths, np.asarray(values) * 1e3, styles.get(name, "o-"), label=label)
     ax.set_xscale("log", base=2)
     ax.set_xlabel("Sequenzlänge n")

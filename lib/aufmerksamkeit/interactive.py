@@ -13,6 +13,7 @@ bevorzugt die Widget-Ansicht, das Buch ist in ``_config.yml`` auf HTML gestellt.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import itertools
 import json
@@ -22,7 +23,7 @@ from typing import Any
 import ipywidgets as widgets
 from matplotlib.figure import Figure
 
-from aufmerksamkeit.plotting import figure_to_png, png_data_uri
+from aufmerksamkeit.plotting import figure_summary, figure_to_png, png_data_uri
 
 _SCRIPT = """(function () {
   var root = document.currentScript.parentElement;
@@ -81,9 +82,12 @@ class SliderFigure:
         ]
         self.frames: list[str] = []
         self.alts: list[str] = []
+        self.summaries: list[str] = []
         for combination in itertools.product(*(values for _, values in controls.values())):
             kwargs = dict(zip(self.names, combination))
-            self.frames.append(png_data_uri(figure_to_png(render(**kwargs))))
+            fig = render(**kwargs)
+            self.summaries.append(figure_summary(fig))
+            self.frames.append(png_data_uri(figure_to_png(fig)))
             self.alts.append(alt(**kwargs))
 
     def _frame_index(self, positions: Sequence[int]) -> int:
@@ -175,5 +179,18 @@ class SliderFigure:
         bundle["text/html"] = self.static_html()
         sizes = " × ".join(str(len(values)) for _, values in self.controls.values())
         names = ", ".join(f"„{label}“" for label, _ in self.controls.values())
-        bundle["text/plain"] = f"Interaktive Abbildung mit Regler {names} ({sizes} Stellungen)"
+        bundle["text/plain"] = (
+            f"Interaktive Abbildung mit Regler {names} ({sizes} Stellungen)\n{self.data_text()}"
+        )
         return bundle
+
+    def data_text(self) -> str:
+        """Was nbval vergleicht: Alternativtext und Daten der Startstellung in Worten,
+        dazu eine Prüfsumme über die gerundeten Daten und Alternativtexte aller Stellungen."""
+        index = self._frame_index(self.initial)
+        everything = "\n".join(self.summaries + self.alts).encode("utf-8")
+        checksum = hashlib.sha256(everything).hexdigest()[:12]
+        return (
+            f"Startstellung: {self.alts[index]}\nDaten: {self.summaries[index]}\n"
+            f"Prüfsumme aller Stellungen: {checksum}"
+        )

@@ -29,6 +29,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from aufmerksamkeit.formatting import decimal_comma
 from aufmerksamkeit.pronouns import (
     ACTOR_ADJECTIVES,
     FEMININE_ACTORS,
@@ -383,9 +384,9 @@ def generation_lab(model: nn.Module, vocab, prompt: str = "Die Aufmerksamkeit ")
         )
         state.update(steps=steps, text=text, prompt=prompt_box.value)
         hint.value = (
-            f"<p>Fertig: {len(text)} Zeichen bei Temperatur {temperature.value:.1f} und Seed "
-            f"{seed.value} (derselbe Seed gibt denselben Text – auch im Buch).</p>"
-        ).replace(f"{temperature.value:.1f}", f"{temperature.value:.1f}".replace(".", ","))
+            f"<p>Fertig: {len(text)} Zeichen bei Temperatur {decimal_comma(temperature.value, 1)} "
+            f"und Seed {seed.value} (derselbe Seed gibt denselben Text – auch im Buch).</p>"
+        )
         step.max, step.value, step.disabled = len(steps), len(steps), False
         show()
 

@@ -235,7 +235,6 @@ def plot_accuracy_by_distance(
     ax.set_xlabel("Abstand Δ zwischen Symbol und Abfrage")
     ax.set_ylabel("Genauigkeit")
     ax.set_title("Abruf über den Abstand Δ (gleiches Trainingsbudget)")
-    ax.yaxis.set_major_formatter(lambda value, _: f"{value:.1f}".replace(".", ","))
     ax.legend()
     ax.grid(True, alpha=0.3)
     return fig

@@ -1,4 +1,11 @@
-"""Abbildungen: Heatmaps der Aufmerksamkeitsgewichte und Bilder mit Alternativtext."""
+"""Abbildungen: Heatmaps der Aufmerksamkeitsgewichte und Bilder mit Alternativtext.
+
+Jede Abbildung, die ein Notebook zeigt, geht durch :func:`figure_to_png`: Dort
+bekommen alle Zahlenachsen das deutsche Dezimalkomma und das echte Minuszeichen
+(:class:`DecimalCommaFormatter`). :func:`show` legt neben dem Bild eine kurze,
+gerundete Zusammenfassung der gezeichneten Daten in ``text/plain`` ab
+(:func:`figure_summary`), damit nbval auch die Abbildungen vergleicht.
+"""
 
 from __future__ import annotations
 
@@ -9,19 +16,60 @@ from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
+from matplotlib.ticker import ScalarFormatter
 
-plt.rcParams.update({"figure.dpi": 100, "font.size": 10, "axes.titlesize": 11})
+from aufmerksamkeit.attention import softmax
+from aufmerksamkeit.formatting import MINUS, decimal_comma, percent
+
+__all__ = [
+    "FIGURE_STYLE",
+    "DecimalCommaFormatter",
+    "decimal_comma",
+    "describe_top_weight",
+    "figure_summary",
+    "figure_to_png",
+    "german_number_axes",
+    "percent",
+    "plot_attention",
+    "plot_softmax_scaling",
+    "plot_weight_bars",
+    "show",
+    "softmax_scaling_weights",
+]
+
+#: Stil der Abbildungen; ``setup_notebook`` setzt ihn (nicht schon der Import).
+FIGURE_STYLE = {"figure.dpi": 100, "font.size": 10, "axes.titlesize": 11}
 
 
-def decimal_comma(value: float, digits: int = 2) -> str:
-    """Zahl mit deutschem Dezimalkomma, etwa ``0,25``."""
-    return f"{value:.{digits}f}".replace(".", ",")
+class DecimalCommaFormatter(ScalarFormatter):
+    """matplotlibs Standard-Achsenbeschriftung, aber mit Dezimalkomma und echtem Minus."""
+
+    @staticmethod
+    def _german(text: str) -> str:
+        comma = "{,}" if text.startswith("$") else ","  # in Mathtext ohne Leerraum nach dem Komma
+        return text.replace(".", comma).replace("-", MINUS)
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return self._german(super().__call__(x, pos))
+
+    def get_offset(self) -> str:
+        return self._german(super().get_offset())
 
 
-def percent(value: float) -> str:
-    """Anteil als ganze Prozentzahl mit geschütztem Leerzeichen, etwa ``71 %``."""
-    return f"{round(100 * value)}\u202f%"
+def german_number_axes(fig: Figure) -> Figure:
+    """Stellt jede Zahlenachse mit Standardformat (auch Farbskalen) auf Dezimalkomma um."""
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if type(axis.get_major_formatter()) is ScalarFormatter:
+                axis.set_major_formatter(DecimalCommaFormatter())
+    return fig
+
+
+def _annotation_size(num_keys: int) -> float:
+    """Schriftgröße der Zahlen in einer Heatmap: so groß, wie die Zellen es erlauben."""
+    return 10 if num_keys <= 8 else 9 if num_keys <= 12 else 7.5
 
 
 def plot_attention(
@@ -51,11 +99,12 @@ def plot_attention(
     ax.set_ylabel("Abfrage (Query)")
     ax.set_title(title)
     if annotate:
+        fontsize = _annotation_size(len(keys))
         for (row, col), w in np.ndenumerate(weights):
             if w >= 0.005:
                 color = "white" if w > 0.6 else "black"
-                text = decimal_comma(w, 2)[1:] if w < 0.995 else "1"  # 0,995 … 1 wäre sonst „,00“
-                ax.text(col, row, text, ha="center", va="center", fontsize=7, color=color)
+                text = decimal_comma(w, 2) if w < 0.995 else "1"  # 0,995 … 1 wäre sonst „1,00“
+                ax.text(col, row, text, ha="center", va="center", fontsize=fontsize, color=color)
     if colorbar:
         ax.figure.colorbar(image, ax=ax, label="Gewicht", shrink=0.8)
     return ax
@@ -81,14 +130,108 @@ def plot_weight_bars(
     return fig
 
 
+def softmax_scaling_weights(
+    d_k: int, num_keys: int = 8, seed: int = 0, max_dim: int = 1024
+) -> dict[str, np.ndarray]:
+    """Softmax einer Score-Zeile ohne und mit Teilen durch √dₖ, für feste Vektoren.
+
+    Einmal gezogen werden eine Abfrage q ∈ ℝ^max_dim und ``num_keys`` Schlüssel
+    (Einträge ~ N(0, 1)); bei dₖ zählen ihre ersten dₖ Komponenten. So wächst mit dₖ
+    dieselbe Score-Zeile, statt dass jede Reglerstellung neue Zufallszahlen zeigt.
+    Bei dₖ = max_dim sind es genau q und K aus ``default_rng(seed)``.
+    """
+    if not 1 <= d_k <= max_dim:
+        raise ValueError(f"d_k muss zwischen 1 und {max_dim} liegen, erhalten: {d_k}.")
+    rng = np.random.default_rng(seed)
+    q = rng.standard_normal(max_dim)[:d_k]  # (d_k,)
+    k = rng.standard_normal((num_keys, max_dim))[:, :d_k]  # (S, d_k)
+    scores = k @ q  # (S,)
+    return {"ohne Skalierung": softmax(scores), "mit 1/√dₖ": softmax(scores / np.sqrt(d_k))}
+
+
+def plot_softmax_scaling(d_k: int, num_keys: int = 8, seed: int = 0) -> Figure:
+    """Zwei Balkendiagramme: :func:`softmax_scaling_weights` ohne und mit Skalierung."""
+    weights = softmax_scaling_weights(d_k, num_keys, seed)
+    fig, axes = plt.subplots(1, 2, figsize=(6.4, 2.8), layout="constrained", sharey=True)
+    for ax, (name, values), color in zip(axes, weights.items(), ("C3", "C0")):
+        ax.bar(range(num_keys), values, color=color)
+        ax.set(title=f"{name}: größtes Gewicht {decimal_comma(values.max())}", ylim=(0, 1))
+        ax.set(xlabel="Schlüssel")
+        ax.set_xticks(range(num_keys), [str(i + 1) for i in range(num_keys)])
+    axes[0].set_ylabel("Gewicht")
+    fig.suptitle(f"Softmax einer Score-Zeile bei dₖ = {d_k}")
+    return fig
+
+
 def describe_top_weight(weights: np.ndarray, labels: Sequence[str]) -> str:
     """Kurzer deutscher Satz über das größte Gewicht, etwa für Alternativtexte."""
     top = int(np.argmax(weights))
     return f"„{labels[top]}“ erhält mit {percent(weights[top])} das größte Gewicht."
 
 
+def _number(value: float) -> str:
+    """Auf 2 Stellen gerundet, ohne „-0.00“ (robust gegen winzige Unterschiede der CPU)."""
+    rounded = round(float(value), 2)
+    return f"{rounded + 0.0:.2f}"
+
+
+def _values(values: np.ndarray, limit: int = 12) -> str:
+    """Bis zu ``limit`` Werte einzeln, sonst Anzahl, Minimum, Maximum und Mittel."""
+    values = np.ma.masked_invalid(np.asarray(values, dtype=float)).compressed()
+    if values.size == 0:
+        return "leer"
+    if values.size <= limit:
+        return "[" + " ".join(_number(v) for v in values) + "]"
+    return (
+        f"{values.size} Werte {_number(values.min())} … {_number(values.max())}, "
+        f"Mittel {_number(values.mean())}"
+    )
+
+
+def _image_summary(data: np.ndarray) -> str:
+    """Form, Wertebereich, Mittel und Schwerpunkt (Zeile, Spalte) von |Wert|.
+
+    Schwerpunkt und (bis 12 Zeilen) die Spalte des Maximums jeder Zeile unterscheiden
+    eine Matrix von ihrer Transponierten und von vertauschten Zeilen, die dieselben
+    Werte in anderer Anordnung enthalten.
+    """
+    data = np.ma.masked_invalid(np.asarray(data, dtype=float))
+    shape = "×".join(map(str, data.shape[:2]))
+    weight = np.abs(data.filled(0.0))
+    if data.ndim != 2 or weight.sum() == 0:
+        return f"Bild {shape}: {_values(data.compressed(), limit=0)}"
+    rows, cols = np.indices(weight.shape)
+    centre = [(weight * i).sum() / weight.sum() for i in (rows, cols)]
+    text = (
+        f"Bild {shape}: {_values(data.compressed(), limit=0)}, "
+        f"Schwerpunkt ({_number(centre[0])}, {_number(centre[1])})"
+    )
+    if weight.shape[0] <= 12:  # kleine Matrizen: in welcher Spalte jede Zeile am größten ist
+        text += ", Maximum je Zeile in Spalte " + " ".join(str(int(i)) for i in data.argmax(1))
+    return text
+
+
+def figure_summary(fig: Figure) -> str:
+    """Kurze, gerundete Beschreibung der gezeichneten Daten, eine Zeile je Achse.
+
+    Für Bilder (``imshow``) Form, Wertebereich, Mittel und Schwerpunkt, für Balken
+    die Höhen, für Linien die y-Werte (ab 13 Werten nur Bereich und Mittel). Alle Zahlen
+    auf 2 Nachkommastellen gerundet, damit sie auf jeder CPU gleich sind.
+    """
+    lines = []
+    for number, ax in enumerate(fig.axes, start=1):
+        parts = [_image_summary(image.get_array()) for image in ax.get_images()]
+        bars = [c for c in ax.containers if isinstance(c, BarContainer)]
+        parts += [f"Balken {_values([r.get_height() for r in c])}" for c in bars]
+        parts += [f"Linie {_values(line.get_ydata())}" for line in ax.get_lines()]
+        if parts:
+            lines.append(f"Achse {number}: " + "; ".join(parts))
+    return "\n".join(lines)
+
+
 def figure_to_png(fig: Figure) -> bytes:
-    """PNG-Bytes einer Abbildung, ohne Versionsangabe in den Metadaten; schließt sie."""
+    """PNG-Bytes (Zahlenachsen mit Dezimalkomma), ohne Versionsangabe; schließt die Abbildung."""
+    german_number_axes(fig)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", metadata={"Software": None})
     plt.close(fig)
@@ -103,12 +246,22 @@ class FigureWithAlt:
     """Eine Abbildung mit deutschem Alternativtext (für Screenreader und das Buch)."""
 
     def __init__(self, fig: Figure, alt: str) -> None:
+        self.summary = figure_summary(fig)
         self.png = figure_to_png(fig)
         self.alt = alt
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         tag = f'<img src="{png_data_uri(self.png)}" alt="{html.escape(self.alt)}" />'
-        return {"image/png": self.png, "text/html": tag, "text/plain": f"Abbildung: {self.alt}"}
+        return {"image/png": self.png, "text/html": tag, "text/plain": self.text}
+
+    @property
+    def text(self) -> str:
+        """Alternativtext und Datenzusammenfassung – das, was nbval vergleicht."""
+        return (
+            f"Abbildung: {self.alt}\nDaten: {self.summary}"
+            if self.summary
+            else f"Abbildung: {self.alt}"
+        )
 
 
 def show(fig: Figure | None = None, alt: str = "") -> FigureWithAlt:

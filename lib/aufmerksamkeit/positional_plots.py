@@ -29,8 +29,7 @@ def plot_positional_encoding(length: int, d_model: int) -> Figure:
     ax.set_xlabel("Dimension i")
     ax.set_ylabel("Position p")
     ax.set_title(f"Sinusförmige Positionskodierung, d_model = {d_model}")
-    colorbar = fig.colorbar(image, ax=ax, label="Wert")
-    colorbar.ax.yaxis.set_major_formatter(lambda value, _: f"{value:.1f}".replace(".", ","))
+    fig.colorbar(image, ax=ax, label="Wert")  # Beschriftung mit Dezimalkomma: plotting.show
     return fig
 
 
@@ -44,7 +43,6 @@ def plot_position_similarity(position: int, length: int, d_model: int) -> Figure
     ax.set_xlabel("Position q")
     ax.set_ylabel("PE[p] · PE[q] / (d_model/2)")
     ax.set_title(f"Ähnlichkeit der Positionskodierungen (d_model = {d_model})")
-    ax.yaxis.set_major_formatter(lambda value, _: f"{value:.1f}".replace(".", ","))
     ax.legend(loc="lower right")
     ax.grid(True, alpha=0.3)
     return fig

@@ -3,14 +3,22 @@
 So steht im Text immer genau die Zahl, die das Notebook berechnet hat – keine
 Zahl kann veralten. Im Notebook::
 
-    glue_text("pronomen_test", percent_text(0.984))
+    glue_text("pronomen_test", percent_text(0.984, 1))
 
 im Markdown-Text des Kapitels (Format ``:s`` nicht vergessen)::
 
     {glue:text}`beispiel.ipynb::pronomen_test:s`
+
+``comma_text`` und ``percent_text`` sind die Formatierer aus
+:mod:`aufmerksamkeit.formatting` unter ihren bisherigen Namen.
 """
 
 from __future__ import annotations
+
+from aufmerksamkeit.formatting import decimal_comma as comma_text
+from aufmerksamkeit.formatting import percent as percent_text
+
+__all__ = ["comma_text", "glue_text", "percent_text"]
 
 
 def glue_text(key: str, text: str) -> None:
@@ -20,13 +28,3 @@ def glue_text(key: str, text: str) -> None:
     if not isinstance(text, str) or not text:
         raise TypeError(f"glue_text erwartet einen nicht leeren Text, erhalten: {text!r}.")
     glue(key, text, display=False)
-
-
-def comma_text(value: float, digits: int = 2) -> str:
-    """Zahl mit Dezimalkomma und Minuszeichen, etwa ``0,25`` oder ``−1,5``."""
-    return f"{value:.{digits}f}".replace(".", ",").replace("-", "\u2212")
-
-
-def percent_text(share: float, digits: int = 0) -> str:
-    """Anteil als Prozentangabe mit schmalem geschütztem Leerzeichen, etwa ``98,4 %``."""
-    return f"{comma_text(100 * share, digits)}\u202f%"

@@ -197,14 +197,23 @@ def plot_patch_attention(
     *,
     ax: plt.Axes | None = None,
     title: str = "",
+    vmax: float | None = None,
+    colorbar: bool = True,
 ) -> plt.Axes:
-    """Bild (H, W) in Grau mit den Patch-Gewichten (P,) als halbdurchsichtiger Überlagerung."""
+    """Bild (H, W) in Grau mit den Patch-Gewichten (P,) als halbdurchsichtiger Überlagerung.
+
+    Die Farbskala reicht von 0 bis ``vmax`` (Vorgabe: das größte Gewicht des Bildes);
+    mehrere Bilder nebeneinander teilen sich ein ``vmax`` und eine Farbskala.
+    """
     image = np.asarray(image)
     if ax is None:
-        _, ax = plt.subplots(figsize=(3, 3), layout="constrained")
+        _, ax = plt.subplots(figsize=(3.6, 3), layout="constrained")
     overlay = attention_map(weights, image.shape[0], patch_size)
+    top = float(overlay.max()) if vmax is None else vmax
     ax.imshow(image, cmap="gray_r", vmin=0, vmax=1)
-    ax.imshow(overlay, cmap="Reds", alpha=0.55, vmin=0, vmax=max(overlay.max(), 1e-9))
+    shown = ax.imshow(overlay, cmap="Reds", alpha=0.55, vmin=0, vmax=max(top, 1e-9))
+    if colorbar:
+        ax.figure.colorbar(shown, ax=ax, label="Gewicht", shrink=0.8)
     for k in range(patch_size, image.shape[0], patch_size):
         ax.axhline(k - 0.5, color="white", lw=0.5)
         ax.axvline(k - 0.5, color="white", lw=0.5)
