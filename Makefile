@@ -28,7 +28,7 @@ help:
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile -r requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
@@ -79,7 +79,7 @@ robustheit: $(STAMP)
 	$(BIN)/python tools/robustheit.py
 
 browser: $(STAMP)
-	$(BIN)/pytest tests/book -q
+	$(BIN)/pytest tests/book -q -n 2 --dist loadgroup
 
 test: lint unit nbval book-stored browser
 
