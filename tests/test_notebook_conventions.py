@@ -64,3 +64,17 @@ def test_ignored_outputs_are_justified_timings(path):
             assert source.lstrip().startswith("#"), (
                 f"Code-Zelle {number} ignoriert ihre Ausgabe ohne Kommentar, warum."
             )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(CHAPTERS)))
+def test_every_show_cell_displays_its_figure(path):
+    """``show(fig, alt=…)`` zeigt nur als letzter Ausdruck einer Zelle etwas an."""
+    for number, cell in enumerate(code_cells(path), start=1):
+        source = "".join(cell["source"])
+        if "show(" not in source:
+            continue
+        kinds = {kind for out in cell.get("outputs", []) for kind in out.get("data", {})}
+        assert "image/png" in kinds, (
+            f"Code-Zelle {number} ruft show() auf, zeigt aber kein Bild – steht show() nicht "
+            "als letzter Ausdruck der Zelle?"
+        )
