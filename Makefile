@@ -51,9 +51,14 @@ LAB_ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 LAB_FLAGS ?=
 LAB_DIR ?= chapters
 
+# Vertrauen (jupyter trust) für die eigenen Notebooks des Kurses: Erst dann führt JupyterLab die
+# Skripte der statischen Regler-Zwillinge aus – sie funktionieren so schon vor dem ersten Ausführen.
+COURSE_NOTEBOOKS = $(shell find chapters -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' -not -path '*/_build/*')
+
 lab: $(STAMP)
 	mkdir -p $(LAB_SETTINGS)
 	cp tools/jupyterlab-overrides.json $(LAB_SETTINGS)/overrides.json
+	$(BIN)/jupyter trust $(COURSE_NOTEBOOKS)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=$(LAB_DIR) $(LAB_ROOT_FLAG) $(LAB_FLAGS)
 
 notebooks: $(STAMP)

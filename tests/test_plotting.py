@@ -162,7 +162,7 @@ def test_show_records_rounded_summary_of_the_heatmap():
     text = heatmap_text(WEIGHTS)
     assert text.startswith("Abbildung: Heatmap\nDaten: Achse 1: Bild 2×3: 6 Werte 0.00 … 1.00")
     assert "Mittel 0.33" in text and "Schwerpunkt (0.50, 0.75)" in text
-    assert text.endswith("Maximum je Zeile in Spalte 2 0")
+    assert text.endswith("Zeilenschwerpunkte 1.50 0.00")
 
 
 def test_summary_tells_a_matrix_from_its_transpose_and_from_another_matrix():
@@ -175,6 +175,7 @@ def test_summary_tells_a_matrix_from_its_transpose_and_from_another_matrix():
 def test_summary_lists_bars_and_lines_rounded():
     fig = plot_weight_bars(np.array([0.123, 0.877]), ["x", "y"])
     fig.axes[0].plot([0, 1], [-0.0001, 2.5])
+    fig.axes[0].axhline(0.5)  # Hilfslinie, keine Daten
     assert figure_summary(fig) == "Achse 1: Balken [0.12 0.88]; Linie [0.00 2.50]"
 
 

@@ -67,3 +67,15 @@ def test_numpy_integers_give_the_same_encoding():
 
 def test_zero_length_is_empty():
     assert positional_encoding(0, 4).shape == (0, 4)
+
+
+def test_alt_texts_of_positional_figures_are_computed():
+    from aufmerksamkeit.positional_plots import (
+        describe_position_similarity,
+        describe_positional_encoding,
+    )
+
+    text = describe_positional_encoding(50, 8)
+    assert "Spalte 0 wechselt über die Positionen 15-mal" in text and "Spalte 6 nie" in text
+    assert describe_position_similarity(24, 50, 64).endswith("(bis 24) gleich.")
+    assert describe_position_similarity(0, 50, 64).endswith("bei q = 0.")

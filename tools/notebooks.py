@@ -4,8 +4,14 @@ Aufruf: ``python tools/notebooks.py [Ordner oder Notebooks …]``.
 Jedes Notebook läuft in seinem eigenen Ordner, von oben nach unten; der
 Widget-Zustand wird nicht gespeichert (er wäre groß und zufällig benannt).
 Damit ein zweiter Lauf dieselben Bytes schreibt, bekommen alle Notebooks
-dieselbe Kernel-Angabe (die JupyterLab beim Speichern ohnehin schreibt) und
-jede Widget-Ansicht eine feste statt einer zufälligen ``model_id``.
+dieselbe Kernel-Angabe (die JupyterLab beim Speichern ohnehin schreibt).
+
+Gespeichert wird von einem Regler nur sein statischer Zwilling (``text/html``),
+nicht die Widget-Ansicht: Ohne laufenden Kernel zeigte JupyterLab für sie nur
+„Error displaying widget: model not found“, und ihre ``model_id`` wäre bei
+jedem Lauf eine andere. So funktioniert der Zwilling in JupyterLab schon vor dem
+Ausführen (``make lab`` vertraut den Notebooks, damit sein Skript laufen darf);
+nach dem Ausführen einer Zelle zeigt JupyterLab den Live-Regler des Kernels.
 """
 
 from __future__ import annotations
@@ -22,15 +28,13 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def make_stable(notebook: nbformat.NotebookNode) -> None:
-    """Entfernt Zufälliges: Zeitstempel, Widget-Zustand, zufällige Widget-IDs, Kernel-Namen."""
+    """Entfernt Zufälliges: Zeitstempel, Widget-Zustand und -Ansichten, Kernel-Namen."""
     notebook.metadata.pop("widgets", None)
     notebook.metadata["kernelspec"] = dict(KERNELSPEC)
-    for index, cell in enumerate(notebook.cells):
+    for cell in notebook.cells:
         cell.metadata.pop("execution", None)  # Zeitstempel älterer Läufe wären nur Rauschen
-        for number, output in enumerate(cell.get("outputs", [])):
-            view = output.get("data", {}).get(WIDGET_VIEW)
-            if view is not None:
-                view["model_id"] = f"zelle-{index:03d}-{number}"
+        for output in cell.get("outputs", []):
+            output.get("data", {}).pop(WIDGET_VIEW, None)  # der HTML-Zwilling bleibt
 
 
 def find_notebooks(paths: list[str]) -> list[Path]:

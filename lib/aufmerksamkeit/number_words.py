@@ -18,6 +18,7 @@ import numpy as np
 import torch
 
 from aufmerksamkeit.checkpoints import load_checkpoint, restore
+from aufmerksamkeit.formatting import percent
 from aufmerksamkeit.training import Claim, TrainingResult, train
 
 PAD, BOS, EOS = "<pad>", "<s>", "</s>"
@@ -262,7 +263,7 @@ def alignment_alt(translation: Translation) -> str:
     for token, row in zip(translation.target_tokens, translation.weights):
         if token.isdigit():
             best = int(row.argmax())
-            share = f"{round(100 * float(row[best]))}\u202f%"
+            share = percent(float(row[best]))
             pieces.append(f"„{token}“ ← „{translation.source_tokens[best]}“ ({share})")
     word = "".join(translation.source_tokens)
     return (

@@ -191,9 +191,9 @@ def _values(values: np.ndarray, limit: int = 12) -> str:
 def _image_summary(data: np.ndarray) -> str:
     """Form, Wertebereich, Mittel und Schwerpunkt (Zeile, Spalte) von |Wert|.
 
-    Schwerpunkt und (bis 12 Zeilen) die Spalte des Maximums jeder Zeile unterscheiden
-    eine Matrix von ihrer Transponierten und von vertauschten Zeilen, die dieselben
-    Werte in anderer Anordnung enthalten.
+    Schwerpunkt und (bis 12 Zeilen) die Schwerpunkte der Zeilen unterscheiden eine Matrix
+    von ihrer Transponierten und von vertauschten Zeilen, die dieselben Werte in anderer
+    Anordnung enthalten. Alles gerundet, nichts hängt an einem knappen Maximum.
     """
     data = np.ma.masked_invalid(np.asarray(data, dtype=float))
     shape = "×".join(map(str, data.shape[:2]))
@@ -206,8 +206,10 @@ def _image_summary(data: np.ndarray) -> str:
         f"Bild {shape}: {_values(data.compressed(), limit=0)}, "
         f"Schwerpunkt ({_number(centre[0])}, {_number(centre[1])})"
     )
-    if weight.shape[0] <= 12:  # kleine Matrizen: in welcher Spalte jede Zeile am größten ist
-        text += ", Maximum je Zeile in Spalte " + " ".join(str(int(i)) for i in data.argmax(1))
+    if weight.shape[0] <= 12:  # kleine Matrizen: der Schwerpunkt (Spalte) jeder Zeile
+        row_sums = np.maximum(weight.sum(1), 1e-12)  # (Zeilen,)
+        row_centres = (weight * cols).sum(1) / row_sums  # (Zeilen,)
+        text += ", Zeilenschwerpunkte " + " ".join(_number(c) for c in row_centres)
     return text
 
 
@@ -215,7 +217,8 @@ def figure_summary(fig: Figure) -> str:
     """Kurze, gerundete Beschreibung der gezeichneten Daten, eine Zeile je Achse.
 
     Für Bilder (``imshow``) Form, Wertebereich, Mittel und Schwerpunkt, für Balken
-    die Höhen, für Linien die y-Werte (ab 13 Werten nur Bereich und Mittel). Alle Zahlen
+    die Höhen, für Datenlinien (nicht ``axhline``/``axvline``) die y-Werte (ab 13 Werten
+    nur Bereich und Mittel). Alle Zahlen
     auf 2 Nachkommastellen gerundet, damit sie auf jeder CPU gleich sind.
     """
     lines = []
@@ -223,7 +226,8 @@ def figure_summary(fig: Figure) -> str:
         parts = [_image_summary(image.get_array()) for image in ax.get_images()]
         bars = [c for c in ax.containers if isinstance(c, BarContainer)]
         parts += [f"Balken {_values([r.get_height() for r in c])}" for c in bars]
-        parts += [f"Linie {_values(line.get_ydata())}" for line in ax.get_lines()]
+        data_lines = [line for line in ax.get_lines() if line.get_transform() == ax.transData]
+        parts += [f"Linie {_values(line.get_ydata())}" for line in data_lines]  # ohne axhline
         if parts:
             lines.append(f"Achse {number}: " + "; ".join(parts))
     return "\n".join(lines)

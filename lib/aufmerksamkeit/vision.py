@@ -151,18 +151,24 @@ VIT_BUDGET = {"epochs": 20, "batch_size": 32, "lr": 5e-3, "weight_decay": 1e-2, 
 VIT_CLAIMS = (Claim("Genauigkeit auf den Testbildern mindestens 0,93", "test_accuracy", 0.93),)
 
 
-def train_vit(seed: int = 0, data: DigitData | None = None) -> TrainingResult:
-    """Trainiert den :class:`VisionTransformer` auf den Trainingsbildern (wenige Sekunden)."""
+def train_vit(
+    seed: int = 0, data: DigitData | None = None, patch_size: int | None = None
+) -> TrainingResult:
+    """Trainiert den :class:`VisionTransformer` auf den Trainingsbildern (wenige Sekunden).
+
+    ``patch_size`` ersetzt die Patch-Größe aus ``VIT_CONFIG`` (etwa 4 statt 2).
+    """
     start = time.perf_counter()
     data = data if data is not None else load_digit_data()
+    config = VIT_CONFIG if patch_size is None else {**VIT_CONFIG, "patch_size": patch_size}
     torch.manual_seed(seed)
-    model = VisionTransformer(**VIT_CONFIG)
+    model = VisionTransformer(**config)
     log = train(model, data.x_train, data.y_train, cross_entropy_loss, seed=seed, **VIT_BUDGET)
     metrics = {
         "train_accuracy": classification_accuracy(model, data.x_train, data.y_train),
         "test_accuracy": classification_accuracy(model, data.x_test, data.y_test),
     }
-    return TrainingResult(model, VIT_CONFIG, metrics, log.losses, seed, time.perf_counter() - start)
+    return TrainingResult(model, config, metrics, log.losses, seed, time.perf_counter() - start)
 
 
 def load_vit() -> tuple[VisionTransformer, dict]:
