@@ -129,12 +129,13 @@ def test_metric_ranges_and_spread_plot():
 
     rows = [
         {"experiment": "block", "variant": v, "seed": s, "kernel": k, "metrics": {"accuracy": a}}
-        for v, base in (("pre_ln", 0.9), ("no_residual", 0.1))
+        for v, base in (("no_residual", 0.1), ("pre_ln", 0.9))
         for s in range(2)
         for k, a in (("native", base + 0.01 * s), ("avx2", base - 0.01 * s))
     ]
     ranges = metric_ranges(rows, "block", "accuracy")
     assert ranges == {"pre_ln": (0.89, 0.91), "no_residual": (pytest.approx(0.09), 0.11)}
+    assert list(ranges) == ["pre_ln", "no_residual"]  # Reihenfolge wie VARIANT_LABELS
     fig = plot_variant_spread(rows, "block", "accuracy", title="t", ylabel="y")
     points = sum(len(c.get_offsets()) for c in fig.axes[0].collections)
     assert points == len(rows)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from importlib import resources
 from typing import Any
 
@@ -232,14 +232,20 @@ def metric_ranges(
             values.setdefault(row["variant"], []).append(row["metrics"][metric])
     if not values:
         raise ValueError(f"Keine Läufe für das Experiment {experiment!r}.")
-    return {variant: (min(v), max(v)) for variant, v in values.items()}
+    return {variant: (min(values[variant]), max(values[variant])) for variant in ordered(values)}
+
+
+def ordered(variants: Iterable[str]) -> list[str]:
+    """Varianten in der Reihenfolge von ``VARIANT_LABELS`` (unbekannte am Ende)."""
+    order = list(VARIANT_LABELS)
+    return sorted(variants, key=lambda v: order.index(v) if v in order else len(order))
 
 
 def plot_variant_spread(
     rows: Sequence[dict[str, Any]], experiment: str, metric: str, *, title: str, ylabel: str
 ) -> Figure:
     """Punkte je Variante: ein Punkt je Seed und Kernel, Kernel an der Form erkennbar."""
-    variants = list(dict.fromkeys(r["variant"] for r in rows if r["experiment"] == experiment))
+    variants = ordered({r["variant"] for r in rows if r["experiment"] == experiment})
     kernels = list(dict.fromkeys(r["kernel"] for r in rows if r["experiment"] == experiment))
     if not variants:
         raise ValueError(f"Keine Läufe für das Experiment {experiment!r}.")
