@@ -124,7 +124,7 @@ def test_transformer_block_draws_layout_bottom_to_top_with_two_residuals():
         assert [text for _, text in parts] == block_layout(norm)
         red_lines = [line for line in ax.lines if line.get_color() == "C3"]
         assert len(red_lines) == 2
-        # Jede Restverbindung beginnt unterhalb ihrer Unterschicht.
+        # Jede Restverbindung beginnt unterhalb ihrer Teilschicht.
         sublayers = [
             y for y, text in parts if text in ("Multi-Head-Attention", "Feed-Forward-Netz")
         ]

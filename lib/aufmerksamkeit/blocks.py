@@ -79,7 +79,7 @@ class EncoderBlock(nn.Module):
     - ``residual=False``: ohne Restverbindung, f(LN(x)) statt x + f(LN(x));
     - ``norm="post"``: LayerNorm *nach* der Addition wie bei Vaswani et al.,
       LN(x + f(x)); ``norm="none"``: ohne LayerNorm, x + f(x);
-    - ``feed_forward=False``: nur die Attention-Unterschicht, ohne FFN.
+    - ``feed_forward=False``: nur die Attention-Teilschicht, ohne FFN.
     """
 
     def __init__(
@@ -117,7 +117,7 @@ class EncoderBlock(nn.Module):
     def sublayer(
         self, x: torch.Tensor, norm: nn.Module, layer: Callable[[torch.Tensor], torch.Tensor]
     ) -> torch.Tensor:
-        """Eine Unterschicht f mit Restverbindung: Pre-LN x + f(LN(x)), Post-LN LN(x + f(x))."""
+        """Eine Teilschicht f mit Restverbindung: Pre-LN x + f(LN(x)), Post-LN LN(x + f(x))."""
         if self.norm_kind == "post":
             out = layer(x)  # (N, L, E)
             return norm(x + out if self.residual else out)

@@ -223,7 +223,7 @@ BLOCK_COLORS = {
 def block_layout(norm: str = "pre") -> list[str]:
     """Die Bauteile eines Encoder-Blocks von unten (Eingabe) nach oben (Ausgabe).
 
-    ``norm="pre"``: LayerNorm vor jeder Unterschicht (der Block dieses Buchs),
+    ``norm="pre"``: LayerNorm vor jeder Teilschicht (der Block dieses Buchs),
     ``"post"``: LayerNorm nach jeder Addition (Vaswani et al. 2017).
     """
     attention = ["Multi-Head-Attention", "+"]
@@ -238,7 +238,7 @@ def block_layout(norm: str = "pre") -> list[str]:
 def plot_transformer_block(norms: Sequence[str] = ("pre", "post")) -> Figure:
     """Schema des Encoder-Blocks, je Normalisierungsart eine Spalte, Fluss von unten nach oben.
 
-    Jede Restverbindung ist ein Pfeil, der an ihrer Unterschicht vorbei zum
+    Jede Restverbindung ist ein Pfeil, der an ihrer Teilschicht vorbei zum
     „+“ führt; ihre Zahl ist zwei je Block (Attention und FFN).
     """
     titles = {"pre": "Pre-LN (dieses Buch)", "post": "Post-LN (Vaswani et al. 2017)"}
@@ -263,7 +263,7 @@ def plot_transformer_block(norms: Sequence[str] = ("pre", "post")) -> Figure:
             end = ys.get(i + 1, len(parts) + 0.6) - (0.22 if i + 1 < len(parts) else 0)
             ax.annotate("", (0, end - 0.03), (0, top), arrowprops=arrow)
         for i, part in enumerate(parts):
-            if part == "+":  # Restverbindung: vom Eingang der Unterschicht vorbei zum „+“
+            if part == "+":  # Restverbindung: vom Eingang der Teilschicht vorbei zum „+“
                 start = ys[i - 1] - (0.6 if norm == "post" else 1.6)
                 ax.annotate("", (-0.24, ys[i]), (-1.5, ys[i]),
                             arrowprops={"arrowstyle": "->", "color": "C3", "lw": 1.6})  # fmt: skip
