@@ -35,6 +35,29 @@ def make_stable(notebook: nbformat.NotebookNode) -> None:
         cell.metadata.pop("execution", None)  # Zeitstempel älterer Läufe wären nur Rauschen
         for output in cell.get("outputs", []):
             output.get("data", {}).pop(WIDGET_VIEW, None)  # der HTML-Zwilling bleibt
+        if "outputs" in cell:
+            cell.outputs = merge_streams(cell.outputs)
+
+
+def merge_streams(outputs: list) -> list:
+    """Fasst aufeinanderfolgende Textausgaben desselben Stroms zusammen.
+
+    Wie der Kernel ``print`` in Stücke teilt, hängt vom Zeitpunkt ab, zu dem er
+    puffert; zusammengefasst ist die Ausgabe bei jedem Lauf dieselbe (nbval fasst
+    beim Vergleich ebenso zusammen).
+    """
+    merged: list = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and output.get("output_type") == previous.get("output_type") == "stream"
+            and output.get("name") == previous.get("name")
+        ):
+            previous["text"] = "".join(previous["text"]) + "".join(output["text"])
+        else:
+            merged.append(output)
+    return merged
 
 
 def find_notebooks(paths: list[str]) -> list[Path]:
