@@ -13,7 +13,7 @@ STORED_CONFIG := .config-gespeicherte-ausgaben.yml
 
 # nbval läuft in `make test` unter einem anderen CPU-Kernel als dem, der die Ausgaben gespeichert
 # hat (siehe tools/kerne.py): So fällt auf, wenn eine gespeicherte Ausgabe von der CPU abhängt.
-KERN ?= default
+KERN ?= avx2
 
 .PHONY: help venv book book-stored lab notebooks test lint unit nbval nbval-alle-kerne browser bench modelle robustheit clean
 
@@ -84,7 +84,7 @@ robustheit: $(STAMP)
 	$(BIN)/python tools/robustheit.py
 
 browser: $(STAMP)
-	$(BIN)/pytest tests/book -q -n 2 --dist loadgroup
+	$(BIN)/pytest tests/book -q
 
 test: lint unit nbval book-stored browser
 

@@ -1,20 +1,6 @@
 """Fixtures der Buchtests (Umsetzung in ``buchumgebung.py``)."""
 
-import pytest
 from buchumgebung import book_server, browser  # noqa: F401
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mit pytest-xdist (``--dist loadgroup``) landen alle Tests einer Seite beim selben Prozess.
-
-    So besucht jeder Prozess jede Seite höchstens einmal (der Befund wird je Prozess
-    zwischengespeichert), und zwei Prozesse teilen sich die Seiten.
-    """
-    for item in items:
-        params = getattr(getattr(item, "callspec", None), "params", {})
-        group = params.get("page") or params.get("path")
-        if group is not None:
-            item.add_marker(pytest.mark.xdist_group(str(group)))
 
 
 def pytest_terminal_summary(terminalreporter: object) -> None:
