@@ -152,7 +152,7 @@ def test_seed_sentence_attention_points_to_referent(trained):
 
 def test_attention_weights_shape_and_rows(trained):
     model, corpus, _ = trained
-    for layer in ("kontext", "aufloesung"):
+    for layer in ("context", "resolver"):
         w = attention_weights(model, corpus, SEED_SENTENCE, layer=layer)
         assert w.shape[1:] == (12, 12)
         np.testing.assert_allclose(w.sum(-1), 1.0, atol=1e-5)

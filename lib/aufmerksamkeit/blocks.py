@@ -21,22 +21,22 @@ from aufmerksamkeit.positional import positional_encoding
 class TokenEmbedding(nn.Module):
     """Token-Einbettung plus Positionskodierung: (N, L) Indizes → (N, L, E).
 
-    ``positions="sinus"`` nutzt die feste Kodierung von Vaswani et al.,
-    ``"gelernt"`` eine trainierbare Tabelle, ``None`` gar keine.
+    ``positions="sinusoidal"`` nutzt die feste Kodierung von Vaswani et al.,
+    ``"learned"`` eine trainierbare Tabelle, ``None`` gar keine.
     """
 
     def __init__(
-        self, vocab_size: int, embed_dim: int, max_len: int, positions: str | None = "sinus"
+        self, vocab_size: int, embed_dim: int, max_len: int, positions: str | None = "sinusoidal"
     ) -> None:
         super().__init__()
-        if positions not in ("sinus", "gelernt", None):
+        if positions not in ("sinusoidal", "learned", None):
             raise ValueError(
-                f"positions muss 'sinus', 'gelernt' oder None sein, erhalten: {positions!r}."
+                f"positions muss 'sinusoidal', 'learned' oder None sein, erhalten: {positions!r}."
             )
         self.token = nn.Embedding(vocab_size, embed_dim)
         self.max_len = max_len
         self.positions = positions
-        if positions == "gelernt":
+        if positions == "learned":
             self.position = nn.Parameter(torch.zeros(max_len, embed_dim))
             nn.init.normal_(self.position, std=0.02)
         else:

@@ -86,7 +86,7 @@ class CharGPT(nn.Module):
     ) -> None:
         super().__init__()
         self.context = context
-        self.embedding = TokenEmbedding(vocab_size, embed_dim, context, positions="gelernt")
+        self.embedding = TokenEmbedding(vocab_size, embed_dim, context, positions="learned")
         self.blocks = nn.ModuleList(EncoderBlock(embed_dim, num_heads) for _ in range(num_layers))
         self.norm = nn.LayerNorm(embed_dim)
         self.head = nn.Linear(embed_dim, vocab_size)

@@ -48,7 +48,7 @@ from aufmerksamkeit.pronouns import (
 )
 from aufmerksamkeit.training import Claim, TrainingResult, accuracy, train
 
-LAYERS = ("kontext", "aufloesung")
+LAYERS = ("context", "resolver")
 
 
 class PronounResolver(nn.Module):
@@ -180,7 +180,7 @@ def evaluate_pronoun_model(model: PronounResolver, corpus: PronounCorpus) -> dic
     for head, weight in enumerate(rows[idx, :, referent].mean(0).tolist(), start=1):
         metrics[f"weight_on_referent_head_{head}"] = weight
     rows_by_role = mean_pronoun_rows(model, corpus, "test")
-    adjective = [rows_by_role["kontext", role][:, ADJECTIVE_POSITION] for role in ROLES]  # je (h,)
+    adjective = [rows_by_role["context", role][:, ADJECTIVE_POSITION] for role in ROLES]  # je (h,)
     metrics["context_adjective_max"] = float(np.max(adjective))
     metrics["num_train"], metrics["num_test"] = len(corpus.train_indices), len(test)
     return metrics
@@ -191,19 +191,19 @@ def attention_weights(
     model: PronounResolver,
     corpus: PronounCorpus,
     sentence: str | list[str] | tuple[str, ...],
-    layer: str = "aufloesung",
+    layer: str = "resolver",
 ) -> np.ndarray:
     """Aufmerksamkeitsgewichte (h, L, L) einer Schicht für einen Satz.
 
-    ``layer="aufloesung"`` (Standard) ist die Schicht, deren Ausgabe am
-    Pronomen klassifiziert wird; ``"kontext"`` die erste Schicht.
+    ``layer="resolver"`` (Standard) ist die Auflösungs-Schicht, deren gemittelte Gewichte auf
+    das gemeinte Nomen zeigen; ``"context"`` die erste, die Kontext-Schicht.
     Zeile i, Spalte j: wie stark Token i auf Token j schaut.
     """
     if layer not in LAYERS:
         raise ValueError(f"layer muss einer von {LAYERS} sein, erhalten: {layer!r}.")
     model.eval()
     model(corpus.encode(sentence))
-    weights = model.last_weights if layer == "aufloesung" else model.context.last_weights
+    weights = model.last_weights if layer == "resolver" else model.context.last_weights
     return weights[0].numpy().astype(np.float64)  # (h, L, L)
 
 
@@ -211,7 +211,7 @@ def pronoun_attention(
     model: PronounResolver,
     corpus: PronounCorpus,
     sentence: str | list[str] | tuple[str, ...],
-    layer: str = "aufloesung",
+    layer: str = "resolver",
 ) -> np.ndarray:
     """Die Zeile des Pronomens: (h, L) Gewichte, mit denen „sie“/„er“ auf jedes Token schaut."""
     return attention_weights(model, corpus, sentence, layer)[:, model.pronoun_position]  # (h, L)
@@ -230,7 +230,7 @@ def predict_referent(
 def mean_pronoun_rows(
     model: PronounResolver, corpus: PronounCorpus, split: str = "test"
 ) -> dict[tuple[str, str], np.ndarray]:
-    """Mittlere Pronomen-Zeile je Schicht und Rolle: ``{(schicht, rolle): (h, L)}``.
+    """Mittlere Pronomen-Zeile je Schicht und Rolle: ``{(layer, role): (h, L)}``.
 
     ``rolle`` ist ``"actor"`` (das Pronomen meint den Handelnden) oder
     ``"obstacle"`` (das Hindernis). Weil alle Sätze dieselbe Schablone haben,
@@ -242,8 +242,8 @@ def mean_pronoun_rows(
     roles = np.array([e.referent_role for e in corpus.split(split)])
     result = {}
     for layer, weights in (
-        ("kontext", model.context.last_weights),
-        ("aufloesung", model.last_weights),
+        ("context", model.context.last_weights),
+        ("resolver", model.last_weights),
     ):
         rows = weights[:, :, model.pronoun_position].numpy()  # (N, h, L)
         for role in ("actor", "obstacle"):
