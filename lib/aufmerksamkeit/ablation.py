@@ -32,6 +32,7 @@ from matplotlib.figure import Figure
 from torch import nn
 
 from aufmerksamkeit.blocks import EncoderBlock, TokenEmbedding
+from aufmerksamkeit.formatting import decimal_comma
 from aufmerksamkeit.long_range import (
     RECALL_BUDGET,
     RECALL_LENGTH,
@@ -258,7 +259,7 @@ def plot_variant_spread(
     ax.set_xticks(range(len(variants)), [VARIANT_LABELS.get(v, v) for v in variants])
     ax.tick_params(axis="x", labelrotation=20)
     ax.set(ylim=(0, 1.05), ylabel=ylabel, title=title)
-    ax.yaxis.set_major_formatter(lambda value, _: f"{value:.1f}".replace(".", ","))
+    ax.yaxis.set_major_formatter(lambda value, _: decimal_comma(value, 1))
     ax.grid(True, axis="y", alpha=0.3)
     ax.legend(fontsize=8, loc="lower left")
     return fig

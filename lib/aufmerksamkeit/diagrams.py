@@ -9,7 +9,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 
-from aufmerksamkeit.attention import softmax
+from aufmerksamkeit.formatting import decimal_comma
 
 
 def plot_token_links(
@@ -50,31 +50,6 @@ def plot_token_links(
     ax.text(-1.2, 0, "Schlüssel", ha="right", va="center")
     ax.set(xlim=(-3.5, length - 0.3), ylim=(-0.6, 1.6), title=title)
     ax.axis("off")
-    return fig
-
-
-def plot_scaling_demo(d_k: int, num_keys: int = 8, seed: int = 0) -> Figure:
-    """Softmax einer Score-Zeile mit und ohne Teilen durch √dₖ (zufällige q, k ~ N(0, 1))."""
-    if d_k < 1:
-        raise ValueError(f"d_k muss positiv sein, erhalten: {d_k}.")
-    rng = np.random.default_rng(seed)
-    q = rng.standard_normal(d_k)  # (d_k,)
-    k = rng.standard_normal((num_keys, d_k))  # (S, d_k)
-    scores = k @ q  # (S,)
-    fig, axes = plt.subplots(1, 2, figsize=(6.4, 2.8), layout="constrained", sharey=True)
-    for ax, values, name in (
-        (axes[0], softmax(scores), "ohne Skalierung"),
-        (axes[1], softmax(scores / np.sqrt(d_k)), "mit 1/√dₖ"),
-    ):
-        ax.bar(range(num_keys), values, color="C0" if name.startswith("mit") else "C3")
-        ax.set(
-            title=f"{name}: größtes Gewicht {values.max():.2f}".replace(".", ","),
-            xlabel="Schlüssel",
-            ylim=(0, 1),
-        )
-        ax.set_xticks(range(num_keys), [str(i + 1) for i in range(num_keys)])
-    axes[0].set_ylabel("Gewicht")
-    fig.suptitle(f"Softmax einer Score-Zeile bei dₖ = {d_k}")
     return fig
 
 
@@ -137,10 +112,7 @@ def plot_pronoun_heads(
 
 def signed_decimal(value: float, digits: int = 2) -> str:
     """Zahl mit Dezimalkomma und echtem Minuszeichen, etwa ``−0,25`` oder ``0,70``."""
-    text = f"{value:.{digits}f}".replace(".", ",")
-    if text.startswith("-"):
-        text = "\u2212" + text[1:] if text.strip("-0,") else text[1:]  # „−0,00“ → „0,00“
-    return text
+    return decimal_comma(value, digits)
 
 
 def plot_qkv_matrices(
