@@ -29,6 +29,11 @@ help:
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile -r requirements.txt
+	@# Bytecode parallel auf allen Kernen vorübersetzen (pip täte es nacheinander, ~35 s statt ~20 s).
+	@# Nötig, weil manche Umgebungen PYTHONDONTWRITEBYTECODE setzen – dann übersetzte sonst jeder
+	@# Prozess (Kernel, Testprozess) torch & Co. bei jedem Import neu. Einzelne Dateien, die sich
+	@# nicht übersetzen lassen (Beispielcode in Paketen), sind harmlos.
+	-$(BIN)/python -m compileall -q -j 0 $(VENV)/lib > /dev/null
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
