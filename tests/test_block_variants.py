@@ -111,10 +111,11 @@ def test_invalid_norm_is_rejected_in_german():
 
 
 def test_block_stack_variants_and_their_final_norm():
-    from aufmerksamkeit.ablation import VARIANTS, BlockStack, block_variant_config
+    from aufmerksamkeit.ablation import VARIANTS, block_variant_config
+    from aufmerksamkeit.long_range import AttentionClassifier
 
     for variant in VARIANTS:
-        model = BlockStack(**block_variant_config(variant, num_layers=2))
+        model = AttentionClassifier(**block_variant_config(variant, num_layers=2))
         layer_norms = sum(isinstance(m, nn.LayerNorm) for m in model.modules())
         expected = {"pre_ln": 5, "post_ln": 4, "no_norm": 0, "no_residual": 5,
                     "no_feed_forward": 3}[variant]  # fmt: skip
@@ -176,10 +177,11 @@ def test_position_similarity_is_one_for_equal_and_zero_for_orthogonal_vectors():
 
 
 def test_block_outputs_follow_the_stack():
-    from aufmerksamkeit.ablation import BlockStack, block_outputs, block_variant_config
+    from aufmerksamkeit.ablation import block_outputs, block_variant_config
+    from aufmerksamkeit.long_range import AttentionClassifier
 
     torch.manual_seed(0)
-    model = BlockStack(**block_variant_config("pre_ln", num_layers=3))
+    model = AttentionClassifier(**block_variant_config("pre_ln", num_layers=3))
     tokens = torch.randint(0, 17, (2, 10))
     outputs = block_outputs(model, tokens)
     assert len(outputs) == 4

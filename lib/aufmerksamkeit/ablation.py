@@ -31,11 +31,11 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn
 
-from aufmerksamkeit.blocks import EncoderBlock, TokenEmbedding
 from aufmerksamkeit.formatting import decimal_comma
 from aufmerksamkeit.long_range import (
     RECALL_BUDGET,
     RECALL_LENGTH,
+    AttentionClassifier,
     RecallVocabulary,
     accuracy_by_distance,
     make_recall_splits,
@@ -67,43 +67,8 @@ VARIANT_LABELS = {
 }
 
 
-class BlockStack(nn.Module):
-    """Einbettung → ``num_layers`` gleiche Encoder-Blöcke → Klassifikation an der letzten Position.
-
-    (N, L) → (N, C). ``block_options`` gehen an jeden :class:`EncoderBlock`.
-    Die LayerNorm vor dem Klassifikator gibt es nur bei Pre-LN: Post-LN-Blöcke
-    normalisieren ihre Ausgabe schon selbst, und ``norm="none"`` soll gar
-    keine Normalisierung enthalten.
-    """
-
-    def __init__(
-        self,
-        vocab_size: int,
-        embed_dim: int,
-        num_heads: int,
-        num_classes: int,
-        max_len: int,
-        num_layers: int = ABLATION_LAYERS,
-        **block_options: Any,
-    ) -> None:
-        super().__init__()
-        self.embedding = TokenEmbedding(vocab_size, embed_dim, max_len)
-        self.blocks = nn.ModuleList(
-            EncoderBlock(embed_dim, num_heads, **block_options) for _ in range(num_layers)
-        )
-        pre_ln = block_options.get("norm", "pre") == "pre"
-        self.norm = nn.LayerNorm(embed_dim) if pre_ln else nn.Identity()
-        self.head = nn.Linear(embed_dim, num_classes)
-
-    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
-        x = self.embedding(tokens)  # (N, L, E)
-        for block in self.blocks:
-            x = block(x)  # (N, L, E)
-        return self.head(self.norm(x[:, -1]))  # (N, C)
-
-
 @torch.no_grad()
-def block_outputs(model: BlockStack, tokens: torch.Tensor) -> list[torch.Tensor]:
+def block_outputs(model: AttentionClassifier, tokens: torch.Tensor) -> list[torch.Tensor]:
     """Die Darstellungen (N, L, E) nach der Einbettung und nach jedem Block des Stapels."""
     model.eval()
     outputs = [model.embedding(tokens)]  # (N, L, E)
@@ -128,7 +93,7 @@ def position_similarity(x: torch.Tensor) -> float:
 
 
 def block_variant_config(variant: str, num_layers: int = ABLATION_LAYERS) -> dict[str, Any]:
-    """Konstruktor-Argumente von :class:`BlockStack` für eine Variante aus ``VARIANTS``."""
+    """Konstruktor-Argumente des Blockstapels (:class:`AttentionClassifier`) für eine Variante."""
     if variant not in VARIANTS:
         raise ValueError(f"variant muss einer von {sorted(VARIANTS)} sein, erhalten: {variant!r}.")
     vocab = RecallVocabulary()
@@ -155,7 +120,7 @@ def train_block_variant(
     (x_train, y_train, _), (x_test, y_test, d_test) = make_recall_splits()
     config = block_variant_config(variant, num_layers)
     torch.manual_seed(seed)
-    model = BlockStack(**config)
+    model = AttentionClassifier(**config)
     log = train(model, x_train, y_train, cross_entropy_loss, seed=seed, **RECALL_BUDGET)
     with torch.no_grad():
         predictions = model(x_test).argmax(dim=-1)  # (N,)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import matplotlib.pyplot as plt
 import torch
@@ -98,7 +99,10 @@ class AttentionClassifier(nn.Module):
     """Einbettung mit Position → Encoder-Blöcke → Klassifikation an der letzten Position.
 
     (N, L) → (N, C). Die Gewichte des letzten Blocks liegen danach in
-    ``blocks[-1].last_weights`` (N, h, L, L).
+    ``blocks[-1].last_weights`` (N, h, L, L). ``block_options`` (etwa
+    ``residual=False`` oder ``norm="post"``) gehen an jeden :class:`EncoderBlock`;
+    die LayerNorm vor dem Klassifikator gibt es nur bei Pre-LN-Blöcken (Post-LN-Blöcke
+    normalisieren ihre Ausgabe schon selbst, ``norm="none"`` soll gar keine enthalten).
     """
 
     def __init__(
@@ -110,13 +114,16 @@ class AttentionClassifier(nn.Module):
         max_len: int,
         num_layers: int = 1,
         hidden_dim: int | None = None,
+        **block_options: Any,
     ) -> None:
         super().__init__()
         self.embedding = TokenEmbedding(vocab_size, embed_dim, max_len)
         self.blocks = nn.ModuleList(
-            EncoderBlock(embed_dim, num_heads, hidden_dim) for _ in range(num_layers)
+            EncoderBlock(embed_dim, num_heads, hidden_dim, **block_options)
+            for _ in range(num_layers)
         )
-        self.norm = nn.LayerNorm(embed_dim)
+        pre_ln = block_options.get("norm", "pre") == "pre"
+        self.norm = nn.LayerNorm(embed_dim) if pre_ln else nn.Identity()
         self.head = nn.Linear(embed_dim, num_classes)
 
     def forward(self, tokens: torch.Tensor) -> torch.Tensor:
