@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from kerne import KERNELS, kernel_environment
+from kerne import KERNELS, run_json_worker
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "lib" / "aufmerksamkeit" / "data" / "ablation.json"
@@ -28,12 +27,11 @@ OUTPUT = ROOT / "lib" / "aufmerksamkeit" / "data" / "ablation.json"
 
 def worker(experiment: str, variant: str, seeds: list[int]) -> None:
     """Im Kindprozess: trainiert eine Variante für alle Seeds, eine JSON-Zeile je Seed."""
-    import torch
+    from modelle import deterministic_cpu
 
     from aufmerksamkeit.ablation import ABLATION_CLAIMS, EXPERIMENTS
 
-    torch.set_num_threads(1)
-    torch.use_deterministic_algorithms(True)
+    deterministic_cpu()
     train_variant, _, _ = EXPERIMENTS[experiment]
     for seed in seeds:
         result = train_variant(variant, seed)
@@ -58,16 +56,9 @@ def run_job(experiment: str, variant: str, kernel: str, seeds: list[int]) -> lis
         "--seeds",
         str(len(seeds)),
     ]
-    done = subprocess.run(
-        command, env=kernel_environment(kernel), capture_output=True, text=True, check=False
-    )
-    if done.returncode:
-        raise RuntimeError(
-            f"{experiment}/{variant} unter {kernel} scheiterte:\n{done.stderr[-2000:]}"
-        )
-    rows = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    rows = run_json_worker(command, kernel, f"{experiment}/{variant}")
     print(f"fertig: {experiment}/{variant} unter {kernel}", file=sys.stderr, flush=True)
-    return [{**row, "kernel": kernel} for row in rows]
+    return rows
 
 
 def table(rows: list[dict], experiment: str, metric: str, kernels: list[str]) -> str:

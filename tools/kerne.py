@@ -10,7 +10,9 @@ Aufruf: ``python tools/kerne.py <kern> -- <befehl …>``; ``native`` ändert nic
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
 import sys
 
 KERNELS: dict[str, dict[str, str]] = {
@@ -37,6 +39,21 @@ def kernel_environment(kernel: str) -> dict[str, str]:
     if kernel not in KERNELS:
         raise ValueError(f"Unbekannter Kernel {kernel!r}; möglich: {sorted(KERNELS)}.")
     return {**os.environ, **KERNELS[kernel]}
+
+
+def run_json_worker(command: list[str], kernel: str, label: str) -> list[dict]:
+    """Führt ``command`` unter ``kernel`` aus; jede Ausgabezeile ``{…}`` ist ein Messwert.
+
+    Gibt die Zeilen als Wörterbücher zurück, jeweils um ``"kernel"`` ergänzt. Scheitert
+    der Prozess, folgt ein Fehler mit dem Ende seiner Fehlerausgabe.
+    """
+    done = subprocess.run(
+        command, env=kernel_environment(kernel), capture_output=True, text=True, check=False
+    )
+    if done.returncode:
+        raise RuntimeError(f"{label} unter {kernel} scheiterte:\n{done.stderr[-2000:]}")
+    rows = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    return [{**row, "kernel": kernel} for row in rows]
 
 
 def main(argv: list[str]) -> None:

@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from kerne import KERNELS, kernel_environment
+from kerne import KERNELS, run_json_worker
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -45,13 +44,7 @@ def worker(name: str, seeds: list[int]) -> None:
 
 def run_job(name: str, kernel: str, seeds: list[int]) -> list[dict]:
     command = [sys.executable, __file__, "--worker", name, "--seeds", str(len(seeds))]
-    done = subprocess.run(
-        command, env=kernel_environment(kernel), capture_output=True, text=True, check=False
-    )
-    if done.returncode:
-        raise RuntimeError(f"{name} unter {kernel} scheiterte:\n{done.stderr[-2000:]}")
-    rows = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
-    return [{**row, "kernel": kernel} for row in rows]
+    return run_json_worker(command, kernel, name)
 
 
 def table(name: str, rows: list[dict], kernels: list[str], seeds: list[int]) -> str:
