@@ -6,19 +6,21 @@ import numpy as np
 import pytest
 import torch
 
-from aufmerksamkeit import labor, web_export
-from aufmerksamkeit.char_gpt import sample
+from aufmerksamkeit import labor
+from aufmerksamkeit.char_gpt import load_char_gpt, sample
+from aufmerksamkeit.pronoun_model import load_pronoun_model
+from aufmerksamkeit.vision import load_vit
 
 
 @pytest.fixture(scope="module")
 def pronoun():
-    model, corpus, _ = web_export.load_pronoun()
+    model, corpus, _ = load_pronoun_model()
     return model, corpus
 
 
 @pytest.fixture(scope="module")
 def char_gpt():
-    model, vocab, _ = web_export.load_char_gpt()
+    model, vocab, _ = load_char_gpt()
     return model, vocab
 
 
@@ -130,7 +132,7 @@ def test_textgenerierung_labor_erzeugt_und_zeigt_schritte(char_gpt) -> None:
 
 
 def test_ziffern_labor_schaltflaechen_aendern_die_vorhersage() -> None:
-    model, _ = web_export.load_vit()
+    model, _ = load_vit()
     box = labor.digit_lab(model).widget
     grid = box.children[0].children[0]
     output = box.children[1]

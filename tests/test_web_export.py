@@ -11,13 +11,16 @@ import torch
 from test_js import ROOT, node_or_skip
 
 from aufmerksamkeit import web_export
+from aufmerksamkeit.char_gpt import load_char_gpt
 from aufmerksamkeit.checkpoints import checkpoint_path
+from aufmerksamkeit.pronoun_model import load_pronoun_model
+from aufmerksamkeit.vision import load_vit
 
 SCRIPT = ROOT / "_vendor" / "labor" / "transformer.js"
 LOADERS = {
-    "pronomen": lambda: web_export.load_pronoun()[0],
-    "textgenerierung": lambda: web_export.load_char_gpt()[0],
-    "ziffern": lambda: web_export.load_vit()[0],
+    "pronomen": lambda: load_pronoun_model()[0],
+    "textgenerierung": lambda: load_char_gpt()[0],
+    "ziffern": lambda: load_vit()[0],
 }
 CHECKPOINTS = {"pronomen": "pronomen", "textgenerierung": "char_gpt", "ziffern": "vit"}
 

@@ -24,7 +24,6 @@ import base64
 import json
 import re
 import struct
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -159,66 +158,21 @@ def digit_examples(per_class: int = 1) -> list[tuple[np.ndarray, int]]:
     return chosen
 
 
-def _random_meta(name: str) -> dict[str, Any]:
-    return {"name": name, "seed": 0, "untrainiert": True}
-
-
-def load_pronoun() -> tuple[nn.Module, Any, dict[str, Any]]:
-    """Das mitgelieferte Pronomen-Modell; fehlt der Checkpoint, ein untrainiertes (markiert)."""
-    from aufmerksamkeit import pronoun_model as pm
-    from aufmerksamkeit.pronouns import make_pronoun_corpus
-
-    try:
-        return pm.load_pronoun_model()
-    except FileNotFoundError:
-        corpus = make_pronoun_corpus(0)
-        torch.manual_seed(0)
-        model = pm.build_pronoun_model(
-            corpus, {"embed_dim": 32, "num_heads": 2, "context_heads": 4}
-        ).eval()
-        return model, corpus, _random_meta("pronomen")
-
-
-def load_char_gpt() -> tuple[nn.Module, Any, dict[str, Any]]:
-    """Der mitgelieferte Char-GPT; solange es keinen gibt, ein untrainierter (markiert)."""
-    from aufmerksamkeit import char_gpt as cg
-
-    loader: Callable | None = getattr(cg, "load_char_gpt", None)
-    if loader is not None:
-        try:
-            return loader()
-        except FileNotFoundError:
-            pass
-    vocab = cg.CharVocab.from_text(cg.load_text())
-    torch.manual_seed(0)
-    model = cg.CharGPT(len(vocab), 32, embed_dim=48, num_heads=4, num_layers=2).eval()
-    return model, vocab, _random_meta("char_gpt")
-
-
-def load_vit() -> tuple[nn.Module, dict[str, Any]]:
-    """Der mitgelieferte ViT; solange es keinen gibt, ein untrainierter (markiert)."""
-    from aufmerksamkeit import vision
-
-    loader: Callable | None = getattr(vision, "load_vit", None)
-    if loader is not None:
-        try:
-            return loader()
-        except FileNotFoundError:
-            pass
-    torch.manual_seed(0)
-    model = vision.VisionTransformer(8, 2, embed_dim=32, num_heads=4, num_layers=1).eval()
-    return model, _random_meta("vit")
-
-
 def export_lab(lab: str) -> bytes:
     """Die Gewichtsdatei eines Labors (``pronomen``, ``textgenerierung`` oder ``ziffern``)."""
     if lab == "pronomen":
-        model, corpus, meta = load_pronoun()
+        from aufmerksamkeit.pronoun_model import load_pronoun_model
+
+        model, corpus, meta = load_pronoun_model()
         return export_model(model, "pronomen", pronoun_extra(model, corpus), meta)
     if lab == "textgenerierung":
+        from aufmerksamkeit.char_gpt import load_char_gpt
+
         model, vocab, meta = load_char_gpt()
         return export_model(model, "char_gpt", char_gpt_extra(model, vocab), meta)
     if lab == "ziffern":
+        from aufmerksamkeit.vision import load_vit
+
         model, meta = load_vit()
         return export_model(model, "vit", vit_extra(model, digit_examples()), meta)
     raise ValueError(f"Unbekanntes Labor {lab!r}; bekannt sind {sorted(LAB_FILES)}.")
