@@ -27,9 +27,8 @@ OUTPUT = ROOT / "lib" / "aufmerksamkeit" / "data" / "ablation.json"
 
 def worker(experiment: str, variant: str, seeds: list[int]) -> None:
     """Im Kindprozess: trainiert eine Variante für alle Seeds, eine JSON-Zeile je Seed."""
-    from modelle import deterministic_cpu
-
     from aufmerksamkeit.ablation import ABLATION_CLAIMS, EXPERIMENTS
+    from aufmerksamkeit.reproducibility import deterministic_cpu
 
     deterministic_cpu()
     train_variant, _, _ = EXPERIMENTS[experiment]

@@ -22,6 +22,7 @@ from aufmerksamkeit.checkpoints import save_checkpoint
 from aufmerksamkeit.long_range import RECALL_CLAIMS, train_recall_model
 from aufmerksamkeit.number_words import TRANSLATION_CLAIMS, train_translation_model
 from aufmerksamkeit.pronoun_model import PRONOUN_CLAIMS, train_pronoun_model
+from aufmerksamkeit.reproducibility import deterministic_cpu
 from aufmerksamkeit.speech_model import SPEECH_CLAIMS, train_speech_model
 from aufmerksamkeit.training import Claim, TrainingResult
 from aufmerksamkeit.vision import VIT_CLAIMS, train_vit
@@ -51,12 +52,6 @@ RECIPES: dict[str, Recipe] = {
     "vit": Recipe(train_vit, VIT_CLAIMS, "test_accuracy"),
     "sprache": Recipe(train_speech_model, SPEECH_CLAIMS, "test_symbol_accuracy"),
 }
-
-
-def deterministic_cpu() -> None:
-    """Ein Thread, deterministische Algorithmen: gleiche Summenreihenfolge auf dieser CPU."""
-    torch.set_num_threads(1)
-    torch.use_deterministic_algorithms(True)
 
 
 def train_and_save(name: str) -> TrainingResult:

@@ -25,7 +25,9 @@ ROOT = Path(__file__).resolve().parents[1]
 def worker(name: str, seeds: list[int]) -> None:
     """Im Kindprozess: trainiert ``name`` für alle Seeds, eine JSON-Zeile je Seed."""
     import torch
-    from modelle import RECIPES, deterministic_cpu
+    from modelle import RECIPES
+
+    from aufmerksamkeit.reproducibility import deterministic_cpu
 
     deterministic_cpu()
     recipe = RECIPES[name]
