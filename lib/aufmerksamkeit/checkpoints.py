@@ -29,11 +29,9 @@ def checkpoint_path(name: str) -> Path:
     return MODEL_DIR / f"{name}.pt"
 
 
-def save_checkpoint(
-    name: str, model: nn.Module, meta: dict[str, Any], directory: Path | None = None
-) -> Path:
+def save_checkpoint(name: str, model: nn.Module, meta: dict[str, Any]) -> Path:
     """Speichert die Gewichte (float32) und die Metadaten von ``model`` unter ``name``."""
-    path = (directory / f"{name}.pt") if directory else checkpoint_path(name)
+    path = checkpoint_path(name)
     path.parent.mkdir(parents=True, exist_ok=True)
     state = {key: value.detach().clone() for key, value in model.state_dict().items()}
     meta = {**meta, "name": name, "torch": torch.__version__.split("+")[0]}

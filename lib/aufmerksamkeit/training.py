@@ -98,7 +98,7 @@ def train(
         )
     generator = torch.Generator().manual_seed(seed)
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
-    steps_per_epoch = -(-len(inputs) // batch_size)
+    steps_per_epoch = math.ceil(len(inputs) / batch_size)
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda step: learning_rate_factor(step, epochs * steps_per_epoch, warmup, cosine)
     )
