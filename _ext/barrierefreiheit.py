@@ -14,10 +14,10 @@ Python-Code bzw. fest verdrahteten Templates des Themes entstehen:
   veralteten Rolle ``doc-biblioentry`` (Regel ``aria-required-children``,
   „critical“): Die Einträge werden ``role="listitem"``.
 * Die Linkfarbe ist auf getönten Kästen zu hell (``color-contrast``):
-  ``_vendor/barrierefreiheit.css`` dunkelt sie ab.
+  ``_assets/barrierefreiheit.css`` dunkelt sie ab.
 * Breite abgesetzte Formeln sind scrollbar, aber ohne MathJax-Menü nicht per
   Tastatur erreichbar (``scrollable-region-focusable``):
-  ``_vendor/mathjax-tastatur.js`` gibt ihnen einen Tabstopp.
+  ``_assets/mathjax-tastatur.js`` gibt ihnen einen Tabstopp.
 * Die Auf-/Zuklapp-Dreiecke im Inhaltsverzeichnis sind ``<summary>``-Elemente
   ohne Text (Regel ``summary-name``): Sie bekommen eine deutsche Beschriftung.
 """
@@ -65,7 +65,7 @@ def _fix_pages(app: Sphinx, exception: Exception | None) -> None:
 
 def setup(app: Sphinx) -> dict:
     # CSS und Skript einmal beim Start anmelden: Sphinx hängt sie an jede Seite.
-    app.add_css_file("barrierefreiheit.css")  # liegt in _vendor (html_static_path)
+    app.add_css_file("barrierefreiheit.css")  # liegt in _assets (html_static_path)
     app.add_js_file("mathjax-tastatur.js", defer="defer")
     # Erst „build-finished“: Die korrigierten Stellen entstehen in Jinja-Templates und
     # Python-Code des Themes beim Schreiben der Seiten – vorher gibt es sie nicht, und

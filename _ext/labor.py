@@ -2,10 +2,10 @@
 
 * Direktive ``labor`` (``pronomen``, ``textgenerierung`` oder ``ziffern``) setzt
   einen Platzhalter ``<div data-aufm-labor="…">`` in die Seite; dasselbe Element
-  darf auch als HTML-Ausgabe einer Notebook-Zelle kommen (``aufmerksamkeit.labor``).
+  darf auch als HTML-Ausgabe einer Notebook-Zelle kommen (``aufmerksamkeit.notebook.labor``).
 * Nur Seiten mit einem Labor laden ``_static/labor/transformer-<labore>.js`` und
   ``labor.css`` (Jupyter Book hängt sonst alle Skripte an jede Seite).
-* Am Ende des Builds exportiert ``aufmerksamkeit.web_export`` die mitgelieferten
+* Am Ende des Builds exportiert ``aufmerksamkeit.web.export`` die mitgelieferten
   Checkpoints (``lib/aufmerksamkeit/data/modelle/*.pt``) als float32-Dateien
   neben das Skript – die einzige Quelle der Gewichte bleibt der Checkpoint.
   Jede Seite bekommt das Skript nur mit ihren Laboren, ohne Kommentare und
@@ -29,8 +29,8 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from aufmerksamkeit.labor import LAB_TITLES as LABS
-from aufmerksamkeit.labor import placeholder_html
+from aufmerksamkeit.models.registry import LAB_MODELS as LABS
+from aufmerksamkeit.web.labs import LAB_SCRIPT, placeholder_html
 
 logger = logging.getLogger(__name__)
 
@@ -98,10 +98,10 @@ def _export(app: Sphinx, exception: Exception | None) -> None:
     page_labs = [labs for labs in _labs(app.env).values() if labs]
     if not page_labs:
         return
-    from aufmerksamkeit.web_export import slim_script, write_lab_files
+    from aufmerksamkeit.web.export import slim_script, write_lab_files
 
     target = Path(app.outdir) / "_static" / "labor"
-    source = (Path(app.srcdir) / "_vendor" / SCRIPT).read_text(encoding="utf-8")
+    source = LAB_SCRIPT.read_text(encoding="utf-8")
     target.mkdir(parents=True, exist_ok=True)
     for labs in {frozenset(labs) for labs in page_labs}:
         bundle = Path(app.outdir) / "_static" / bundle_name(set(labs))

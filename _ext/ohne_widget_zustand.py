@@ -3,7 +3,7 @@
 Beim Ausführen der Notebooks speichert jupyter-cache den Zustand aller
 Widgets im Notebook; myst-nb bettet ihn dann in jede Seite ein. Im Buch gibt
 es aber keinen Kernel – die Regler erscheinen dort als eigenständiges HTML
-(siehe ``aufmerksamkeit.interactive``). Der Zustand wäre nur Ballast (er
+(siehe ``aufmerksamkeit.notebook.interactive``). Der Zustand wäre nur Ballast (er
 enthält alle vorab berechneten Bilder ein zweites Mal).
 """
 

@@ -4,11 +4,10 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from aufmerksamkeit import causal_mask, scaled_dot_product_attention, softmax
-from aufmerksamkeit.attention import with_temperature
+from aufmerksamkeit.core.attention import with_temperature
 
 
 def torch_reference(q, k, v, mask=None, causal=False, scale=None):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from aufmerksamkeit.audio import (
+from aufmerksamkeit.models.speech.audio import (
     FORMANTS,
     SAMPLE_RATE,
     Speaker,
@@ -20,7 +20,7 @@ from aufmerksamkeit.audio import (
     synthesize,
     vowel_sound,
 )
-from aufmerksamkeit.speech_model import SpeechRecognizer
+from aufmerksamkeit.models.speech.model import SpeechRecognizer
 
 
 def test_mel_scale_formula_and_inverse():
@@ -134,7 +134,7 @@ def test_speech_recognizer_shapes_and_cross_attention_rows():
 
 
 def test_attention_in_segments_counts_mass_inside():
-    from aufmerksamkeit.speech_model import attention_in_segments
+    from aufmerksamkeit.models.speech.model import attention_in_segments
 
     weights = np.zeros((1, 2, 10))
     weights[0, 0, [2, 3]] = 0.5  # ganz im ersten Abschnitt

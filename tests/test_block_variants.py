@@ -7,7 +7,7 @@ import pytest
 import torch
 from torch import nn
 
-from aufmerksamkeit.blocks import EncoderBlock
+from aufmerksamkeit.core.blocks import EncoderBlock
 
 #: Die Schlüssel des Blocks, wie sie in den mitgelieferten Checkpoints stehen.
 DEFAULT_KEYS = [
@@ -111,8 +111,8 @@ def test_invalid_norm_is_rejected_in_german():
 
 
 def test_block_stack_variants_and_their_final_norm():
-    from aufmerksamkeit.ablation import VARIANTS, block_variant_config
-    from aufmerksamkeit.long_range import AttentionClassifier
+    from aufmerksamkeit.experiments.ablation import VARIANTS, block_variant_config
+    from aufmerksamkeit.models.recall import AttentionClassifier
 
     for variant in VARIANTS:
         model = AttentionClassifier(**block_variant_config(variant, num_layers=2))
@@ -126,7 +126,8 @@ def test_block_stack_variants_and_their_final_norm():
 
 
 def test_metric_ranges_and_spread_plot():
-    from aufmerksamkeit.ablation import metric_ranges, plot_variant_spread
+    from aufmerksamkeit.experiments.ablation import metric_ranges
+    from aufmerksamkeit.figures.ablation import plot_variant_spread
 
     rows = [
         {"experiment": "block", "variant": v, "seed": s, "kernel": k, "metrics": {"accuracy": a}}
@@ -146,7 +147,11 @@ def test_metric_ranges_and_spread_plot():
 
 
 def test_shipped_ablation_results_are_complete_and_hold_their_claims():
-    from aufmerksamkeit.ablation import ABLATION_CLAIMS, EXPERIMENTS, load_ablation_results
+    from aufmerksamkeit.experiments.ablation import (
+        ABLATION_CLAIMS,
+        EXPERIMENTS,
+        load_ablation_results,
+    )
 
     rows = load_ablation_results()
     for experiment, (_, variants, _) in EXPERIMENTS.items():
@@ -165,7 +170,7 @@ def test_shipped_ablation_results_are_complete_and_hold_their_claims():
 
 
 def test_position_similarity_is_one_for_equal_and_zero_for_orthogonal_vectors():
-    from aufmerksamkeit.ablation import position_similarity
+    from aufmerksamkeit.experiments.ablation import position_similarity
 
     same = torch.tensor([1.0, 2.0, 3.0]).expand(2, 4, 3)  # alle Positionen gleich
     assert position_similarity(same) == pytest.approx(1.0)
@@ -177,8 +182,8 @@ def test_position_similarity_is_one_for_equal_and_zero_for_orthogonal_vectors():
 
 
 def test_block_outputs_follow_the_stack():
-    from aufmerksamkeit.ablation import block_outputs, block_variant_config
-    from aufmerksamkeit.long_range import AttentionClassifier
+    from aufmerksamkeit.experiments.ablation import block_outputs, block_variant_config
+    from aufmerksamkeit.models.recall import AttentionClassifier
 
     torch.manual_seed(0)
     model = AttentionClassifier(**block_variant_config("pre_ln", num_layers=3))

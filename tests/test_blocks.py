@@ -5,7 +5,7 @@ import torch
 from torch import nn
 
 from aufmerksamkeit import positional_encoding
-from aufmerksamkeit.blocks import DecoderBlock, EncoderBlock, TokenEmbedding
+from aufmerksamkeit.core.blocks import DecoderBlock, EncoderBlock, TokenEmbedding
 
 
 def seeded(seed: int = 0) -> torch.Generator:

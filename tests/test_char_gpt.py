@@ -6,7 +6,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from aufmerksamkeit.char_gpt import (
+from aufmerksamkeit.models.char_gpt import (
     CharGPT,
     CharVocab,
     bigram_log_probs,

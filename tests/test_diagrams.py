@@ -1,4 +1,4 @@
-"""Tests für die Schemabilder (aufmerksamkeit.diagrams)."""
+"""Tests für die Schemabilder (aufmerksamkeit.figures.diagrams)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from aufmerksamkeit.diagrams import plot_head_split, plot_token_links
+from aufmerksamkeit.figures.diagrams import plot_head_split, plot_token_links
 
 
 def test_token_links_checks_shape_and_draws_highlight():
@@ -27,7 +27,7 @@ def test_head_split_rejects_indivisible_width():
 
 
 def test_pronoun_heads_adds_mean_row():
-    from aufmerksamkeit.diagrams import plot_pronoun_heads
+    from aufmerksamkeit.figures.diagrams import plot_pronoun_heads
 
     rows = np.array([[1.0, 0.0, 0.0], [0.0, 0.5, 0.5]])
     ax = plot_pronoun_heads(rows, ["a", "b", "c"])
@@ -39,17 +39,8 @@ def test_pronoun_heads_adds_mean_row():
         plot_pronoun_heads(np.ones((2, 4)), ["a", "b", "c"])
 
 
-def test_signed_decimal_uses_comma_and_true_minus():
-    from aufmerksamkeit.diagrams import signed_decimal
-
-    assert signed_decimal(-0.25) == "\u22120,25"
-    assert signed_decimal(0.7) == "0,70"
-    assert signed_decimal(-0.001) == "0,00"  # kein „−0,00“
-    assert signed_decimal(-1.26, 1) == "\u22121,3"
-
-
 def test_qkv_matrices_show_the_data_with_labels():
-    from aufmerksamkeit.diagrams import plot_qkv_matrices
+    from aufmerksamkeit.figures.diagrams import plot_qkv_matrices
 
     rng = np.random.default_rng(1)
     x = rng.standard_normal((3, 5))
@@ -78,7 +69,7 @@ def test_qkv_matrices_show_the_data_with_labels():
 
 
 def test_block_layout_puts_layernorm_before_or_after_each_sublayer():
-    from aufmerksamkeit.diagrams import block_layout
+    from aufmerksamkeit.figures.diagrams import block_layout
 
     pre, post = block_layout("pre"), block_layout("post")
     for parts in (pre, post):
@@ -93,7 +84,7 @@ def test_block_layout_puts_layernorm_before_or_after_each_sublayer():
 
 
 def test_transformer_block_draws_layout_bottom_to_top_with_two_residuals():
-    from aufmerksamkeit.diagrams import block_layout, plot_transformer_block
+    from aufmerksamkeit.figures.diagrams import block_layout, plot_transformer_block
 
     fig = plot_transformer_block(("pre", "post"))
     for ax, norm in zip(fig.axes, ("pre", "post")):

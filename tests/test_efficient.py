@@ -4,12 +4,11 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from aufmerksamkeit import scaled_dot_product_attention
-from aufmerksamkeit.benchmarks import fit_slope, peak_memory
-from aufmerksamkeit.efficient import memory_efficient_attention
+from aufmerksamkeit.core.efficient import memory_efficient_attention
+from aufmerksamkeit.experiments.benchmarks import fit_slope, peak_memory
 
 
 def random_qkv(rng, batch, length_q, length_k, d, d_v, dtype=np.float64):

@@ -5,8 +5,8 @@ import re
 import matplotlib.pyplot as plt
 import pytest
 
-from aufmerksamkeit.interactive import SliderFigure
-from aufmerksamkeit.plotting import show
+from aufmerksamkeit.figures.plotting import show
+from aufmerksamkeit.notebook.interactive import SliderFigure
 
 
 def render(x, farbe="C0"):

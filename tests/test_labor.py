@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 import torch
 
-from aufmerksamkeit import labor
-from aufmerksamkeit.char_gpt import load_char_gpt, sample
-from aufmerksamkeit.pronoun_model import load_pronoun_model
-from aufmerksamkeit.vision import load_vit
+from aufmerksamkeit.models.char_gpt import load_char_gpt, sample
+from aufmerksamkeit.models.pronoun.model import load_pronoun_model
+from aufmerksamkeit.models.vision import load_vit
+from aufmerksamkeit.notebook import labor
 
 
 @pytest.fixture(scope="module")

@@ -1,16 +1,16 @@
-"""Abrufaufgabe und Modelle aus aufmerksamkeit.long_range."""
+"""Abrufaufgabe und Modelle aus aufmerksamkeit.models.recall."""
 
 import pytest
 import torch
 
-from aufmerksamkeit.long_range import (
+from aufmerksamkeit.models.recall import (
     AttentionClassifier,
     LSTMClassifier,
     RecallVocabulary,
     accuracy_by_distance,
     make_recall_data,
 )
-from aufmerksamkeit.training import count_parameters, cross_entropy_loss, train
+from aufmerksamkeit.models.training import count_parameters, cross_entropy_loss, train
 
 
 def test_recall_data_places_symbol_at_distance():

@@ -2,40 +2,39 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 import torch
 
-from aufmerksamkeit.char_gpt import evaluate_loss, load_char_gpt, make_char_data
-from aufmerksamkeit.checkpoints import MODEL_DIR, checkpoint_path, load_checkpoint
-from aufmerksamkeit.long_range import accuracy_by_distance, load_recall_model, make_recall_splits
-from aufmerksamkeit.number_words import load_translation_model, translate, translation_split
-from aufmerksamkeit.pronoun_model import evaluate_pronoun_model, load_pronoun_model
-from aufmerksamkeit.speech_model import evaluate_speech, load_speech_model, make_speech_splits
-from aufmerksamkeit.training import Claim
-from aufmerksamkeit.vision import classification_accuracy, load_digit_data, load_vit
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
-from modelle import RECIPES
+from aufmerksamkeit.models.char_gpt import evaluate_loss, load_char_gpt, make_char_data
+from aufmerksamkeit.models.checkpoints import MODEL_DIR, checkpoint_path, load_checkpoint
+from aufmerksamkeit.models.pronoun.model import evaluate_pronoun_model, load_pronoun_model
+from aufmerksamkeit.models.recall import accuracy_by_distance, load_recall_model, make_recall_splits
+from aufmerksamkeit.models.registry import MODELS
+from aufmerksamkeit.models.speech.model import (
+    evaluate_speech,
+    load_speech_model,
+    make_speech_splits,
+)
+from aufmerksamkeit.models.training import Claim
+from aufmerksamkeit.models.translation import load_translation_model, translate, translation_split
+from aufmerksamkeit.models.vision import classification_accuracy, load_digit_data, load_vit
 
 
 def test_every_recipe_has_a_small_checkpoint():
     files = sorted(MODEL_DIR.glob("*.pt"))
-    assert {f.stem for f in files} == set(RECIPES)
+    assert {f.stem for f in files} == set(MODELS)
     assert sum(f.stat().st_size for f in files) <= 2 * 1024 * 1024
 
 
-@pytest.mark.parametrize("name", sorted(RECIPES))
+@pytest.mark.parametrize("name", sorted(MODELS))
 def test_checkpoint_loads_safely_with_metadata(name):
     content = torch.load(checkpoint_path(name), weights_only=True)  # keine beliebigen Objekte
     meta = content["meta"]
     assert {"seed", "config", "metrics", "claims", "torch", "training_seconds"} <= set(meta)
     assert meta["torch"] == torch.__version__.split("+")[0]
     assert all(meta["claims"].values()), meta["claims"]
-    assert set(meta["claims"]) == {claim.text for claim in RECIPES[name].claims}
+    assert set(meta["claims"]) == {claim.text for claim in MODELS[name].claims}
     assert all(
         t.dtype == torch.float32 for t in content["state_dict"].values() if t.is_floating_point()
     )

@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from aufmerksamkeit.number_words import (
+from aufmerksamkeit.models.translation import (
     SOURCE_TOKENS,
     TARGET_TOKENS,
     decode_digits,

@@ -1,19 +1,21 @@
 """Abbildungshilfen: Dezimalkomma, Prozent und die Heatmap der Gewichte."""
 
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from aufmerksamkeit import prose, softmax
-from aufmerksamkeit.plotting import (
+import aufmerksamkeit
+from aufmerksamkeit import softmax
+from aufmerksamkeit.core.formatting import decimal_comma, percent
+from aufmerksamkeit.figures.plotting import (
     DecimalCommaFormatter,
-    decimal_comma,
     figure_summary,
     figure_to_png,
-    percent,
     plot_attention,
     plot_softmax_scaling,
     plot_weight_bars,
@@ -69,9 +71,20 @@ def test_percent_is_whole_number_with_narrow_space(value, expected):
     assert percent(value) == f"{expected}{NNBSP}%"
 
 
-def test_percent_with_digits_and_prose_names_are_the_same_functions():
+def test_percent_with_digits():
     assert percent(0.9843, 1) == f"98,4{NNBSP}%"
-    assert prose.comma_text is decimal_comma and prose.percent_text is percent
+
+
+def test_numbers_for_readers_are_formatted_in_one_place():
+    """Nur core/formatting.py setzt Dezimalkomma und Prozentzeichen (ein Formatierer)."""
+    package = Path(aufmerksamkeit.__file__).parent
+    pattern = re.compile(r"""replace\(["']\.["'], ["'],["']\)|\} ?%["']|\)} %""")
+    offenders = [
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if path.name != "formatting.py" and pattern.search(path.read_text(encoding="utf-8"))
+    ]
+    assert not offenders, f"Eigene Zahlformatierung statt core.formatting in {offenders}"
 
 
 def test_axis_formatter_uses_decimal_comma_and_minus():
@@ -99,8 +112,8 @@ import matplotlib, torch
 import aufmerksamkeit
 before = {k: str(v) for k, v in matplotlib.rcParams.items()}
 threads = torch.get_num_threads()
-for module in pkgutil.iter_modules(aufmerksamkeit.__path__):
-    importlib.import_module(f"aufmerksamkeit.{module.name}")
+for module in pkgutil.walk_packages(aufmerksamkeit.__path__, "aufmerksamkeit."):
+    importlib.import_module(module.name)
 after = {k: str(v) for k, v in matplotlib.rcParams.items()}
 changed = sorted(k for k in before if before[k] != after[k])
 assert not changed and torch.get_num_threads() == threads, changed

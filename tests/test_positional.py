@@ -70,7 +70,7 @@ def test_zero_length_is_empty():
 
 
 def test_alt_texts_of_positional_figures_are_computed():
-    from aufmerksamkeit.positional_plots import (
+    from aufmerksamkeit.figures.positional import (
         describe_position_similarity,
         describe_positional_encoding,
     )

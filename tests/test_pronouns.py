@@ -10,16 +10,7 @@ import numpy as np
 import pytest
 import torch
 
-from aufmerksamkeit.pronoun_model import (
-    PRONOUN_CLAIMS,
-    attention_weights,
-    evaluate_pronoun_model,
-    load_pronoun_model,
-    predict_referent,
-    pronoun_attention,
-    train_pronoun_model,
-)
-from aufmerksamkeit.pronouns import (
+from aufmerksamkeit.models.pronoun.corpus import (
     ACTOR_ADJECTIVES,
     ACTOR_POSITION,
     ADJECTIVE_POSITION,
@@ -33,7 +24,16 @@ from aufmerksamkeit.pronouns import (
     make_sentence,
     tokenize,
 )
-from aufmerksamkeit.reproducibility import setup_notebook
+from aufmerksamkeit.models.pronoun.model import (
+    PRONOUN_CLAIMS,
+    attention_weights,
+    evaluate_pronoun_model,
+    load_pronoun_model,
+    predict_referent,
+    pronoun_attention,
+    train_pronoun_model,
+)
+from aufmerksamkeit.notebook.reproducibility import setup_notebook
 
 SEED_SENTENCE = "Die Katze sprang über die Mauer, weil sie hoch war."
 

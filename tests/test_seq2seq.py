@@ -5,7 +5,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from aufmerksamkeit.seq2seq import Seq2SeqTransformer, exact_match, greedy_decode, seq2seq_loss
+from aufmerksamkeit.core.seq2seq import Seq2SeqTransformer, exact_match, greedy_decode, seq2seq_loss
 
 
 @pytest.fixture
@@ -76,7 +76,7 @@ def test_encode_rejects_wrong_shape(model):
 
 
 def test_translate_returns_alignment_per_generated_token():
-    from aufmerksamkeit.number_words import (
+    from aufmerksamkeit.models.translation import (
         BOS,
         EOS,
         SOURCE_TOKENS,
@@ -105,7 +105,7 @@ def test_translate_returns_alignment_per_generated_token():
 
 
 def test_translation_correct_by_hand():
-    from aufmerksamkeit.number_words import EOS, Translation
+    from aufmerksamkeit.models.translation import EOS, Translation
 
     weights = np.zeros((3, 1))
     assert Translation(27, ["x"], ["2", "7", EOS], weights).correct

@@ -4,7 +4,7 @@ import pytest
 import torch
 from torch import nn
 
-from aufmerksamkeit.training import accuracy, train
+from aufmerksamkeit.models.training import accuracy, train
 
 
 def make_problem(seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:

@@ -3,10 +3,9 @@
 import numpy as np
 import pytest
 import torch
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
-from aufmerksamkeit.vision import (
+from aufmerksamkeit.models.vision import (
     VisionTransformer,
     attention_map,
     image_to_patches,

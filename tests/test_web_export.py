@@ -3,26 +3,22 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 
 import numpy as np
 import pytest
 import torch
-from test_js import ROOT, node_or_skip
+from test_js import node_or_skip
 
-from aufmerksamkeit import web_export
-from aufmerksamkeit.char_gpt import load_char_gpt
-from aufmerksamkeit.checkpoints import checkpoint_path
-from aufmerksamkeit.pronoun_model import load_pronoun_model
-from aufmerksamkeit.vision import load_vit
+from aufmerksamkeit.models.checkpoints import load_checkpoint
+from aufmerksamkeit.models.registry import LAB_MODELS
+from aufmerksamkeit.models.vision import digit_examples
+from aufmerksamkeit.web import export as web_export
+from aufmerksamkeit.web.labs import LAB_SCRIPT, placeholder_html
 
-SCRIPT = ROOT / "_vendor" / "labor" / "transformer.js"
-LOADERS = {
-    "pronomen": lambda: load_pronoun_model()[0],
-    "textgenerierung": lambda: load_char_gpt()[0],
-    "ziffern": lambda: load_vit()[0],
-}
-CHECKPOINTS = {"pronomen": "pronomen", "textgenerierung": "char_gpt", "ziffern": "vit"}
+SCRIPT = LAB_SCRIPT
+LOADERS = {lab: (lambda entry=entry: entry.load()[0]) for lab, entry in LAB_MODELS.items()}
 
 
 @pytest.fixture(scope="module")
@@ -51,10 +47,9 @@ def test_export_enthaelt_genau_den_checkpoint(lab: str, exports: dict[str, bytes
     state, restored = source.state_dict(), model.state_dict()
     assert state.keys() == restored.keys()
     assert all(torch.equal(state[k], restored[k]) for k in state)
-    if checkpoint_path(CHECKPOINTS[lab]).exists():
-        assert not header["meta"].get("untrainiert"), (
-            "Checkpoint vorhanden, aber untrainiert exportiert"
-        )
+    _, meta = load_checkpoint(LAB_MODELS[lab].name)  # derselbe Checkpoint, dieselben Messwerte
+    assert header["meta"]["seed"] == meta["seed"]
+    assert header["meta"]["metrics"] == meta["metrics"]
     assert len(exports[lab]) < 300_000, f"{lab}: {len(exports[lab])} Bytes"
 
 
@@ -85,7 +80,7 @@ def test_javascript_rechnet_wie_pytorch(lab: str, exports: dict[str, bytes], tmp
 
 
 def test_beispielbilder_sind_testbilder_jeder_ziffer() -> None:
-    examples = web_export.digit_examples()
+    examples = digit_examples()
     assert [label for _, label in examples] == list(range(10))
     assert all(
         image.shape == (8, 8) and 0 <= image.min() and image.max() <= 1 for image, _ in examples
@@ -103,8 +98,21 @@ def test_schlankes_skript_enthaelt_nur_seine_labore(labs: set[str] | None, tmp_p
     result = subprocess.run(
         [node, "-e", program, str(tmp_path / "slim.js")], capture_output=True, text=True, check=True
     )
-    assert json.loads(result.stdout) == sorted(labs or web_export.LAB_FILES)
+    assert json.loads(result.stdout) == sorted(labs or LAB_MODELS)
     if labs is not None:
         assert len(slim.encode()) < 32_000
     with pytest.raises(ValueError, match="Unbekannte Labore"):
         web_export.slim_script("", {"tiger"})
+
+
+@pytest.mark.parametrize("lab", sorted(LAB_MODELS))
+def test_platzhalter_nennt_datei_und_titel_aus_dem_verzeichnis(lab: str) -> None:
+    """Das Skript kennt keine Dateinamen: Der Platzhalter nennt den Checkpoint des Labors."""
+    entry = LAB_MODELS[lab]
+    html = placeholder_html(lab)
+    assert f'data-aufm-datei="{entry.name}"' in html
+    assert f'aria-label="{entry.lab.title}"' in html
+    script = SCRIPT.read_text(encoding="utf-8")
+    registrations = re.findall(r"LABS\.(\w+) = \{([^}]*)\}", script)
+    assert sorted(name for name, _ in registrations) == sorted(LAB_MODELS)
+    assert not [name for name, body in registrations if "file" in body or "title" in body]

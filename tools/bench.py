@@ -1,6 +1,6 @@
 """Zeit- und Speichermessungen auf diesem Rechner (``make bench``).
 
-Die Messfunktionen liegen in :mod:`aufmerksamkeit.benchmarks` (die Notebooks
+Die Messfunktionen liegen in :mod:`aufmerksamkeit.experiments.benchmarks` (die Notebooks
 nutzen sie); hier stehen nur der Aufruf als Tabelle und die Laufzeit je Notebook.
 Aufruf: ``python tools/bench.py [--ohne-notebooks]``.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from aufmerksamkeit.benchmarks import (
+from aufmerksamkeit.experiments.benchmarks import (
     MIB,
     compare_memory,
     compare_with_torch,

@@ -1,6 +1,6 @@
 """Ablationen des Transformer-Blocks für mehrere Seeds und CPU-Kernel (Kapitel 22.4).
 
-Trainiert jede Variante aus ``aufmerksamkeit.ablation.EXPERIMENTS`` (Block-Varianten
+Trainiert jede Variante aus ``aufmerksamkeit.experiments.ablation.EXPERIMENTS`` (Block-Varianten
 auf der Abrufaufgabe, ein Kopf gegen mehrere beim Pronomen-Modell) für mehrere
 Seeds unter mehreren CPU-Kerneln (siehe ``kerne.py``), je Variante und Kernel ein
 eigener Prozess (der Kernel wird beim Start von PyTorch festgelegt), zwei parallel.
@@ -27,8 +27,8 @@ OUTPUT = ROOT / "lib" / "aufmerksamkeit" / "data" / "ablation.json"
 
 def worker(experiment: str, variant: str, seeds: list[int]) -> None:
     """Im Kindprozess: trainiert eine Variante für alle Seeds, eine JSON-Zeile je Seed."""
-    from aufmerksamkeit.ablation import ABLATION_CLAIMS, EXPERIMENTS
-    from aufmerksamkeit.reproducibility import deterministic_cpu
+    from aufmerksamkeit.experiments.ablation import ABLATION_CLAIMS, EXPERIMENTS
+    from aufmerksamkeit.notebook.reproducibility import deterministic_cpu
 
     deterministic_cpu()
     train_variant, _, _ = EXPERIMENTS[experiment]
@@ -89,7 +89,7 @@ def main() -> int:
     if args.worker:
         worker(args.names[0], args.names[1], seeds)
         return 0
-    from aufmerksamkeit.ablation import EXPERIMENTS
+    from aufmerksamkeit.experiments.ablation import EXPERIMENTS
 
     kernels = args.kerne.split(",")
     if unknown := sorted(set(kernels) - set(KERNELS)):

@@ -11,51 +11,17 @@ Aufruf: ``python tools/modelle.py [name …]`` (ohne Namen: alle).
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import partial
 
 import torch
 
-from aufmerksamkeit.char_gpt import CHAR_GPT_CLAIMS, train_char_gpt
-from aufmerksamkeit.checkpoints import save_checkpoint
-from aufmerksamkeit.long_range import RECALL_CLAIMS, train_recall_model
-from aufmerksamkeit.number_words import TRANSLATION_CLAIMS, train_translation_model
-from aufmerksamkeit.pronoun_model import PRONOUN_CLAIMS, train_pronoun_model
-from aufmerksamkeit.reproducibility import deterministic_cpu
-from aufmerksamkeit.speech_model import SPEECH_CLAIMS, train_speech_model
-from aufmerksamkeit.training import Claim, TrainingResult
-from aufmerksamkeit.vision import VIT_CLAIMS, train_vit
-
-SHIPPED_SEED = 0
-
-
-@dataclass(frozen=True)
-class Recipe:
-    """Ein Modell des Buchs: wie es trainiert wird, was der Text behauptet, welche Zahl zählt."""
-
-    train: Callable[[int], TrainingResult]
-    claims: tuple[Claim, ...]
-    metric: str
-
-
-RECIPES: dict[str, Recipe] = {
-    "pronomen": Recipe(train_pronoun_model, PRONOUN_CLAIMS, "test_accuracy"),
-    "abruf_lstm": Recipe(
-        partial(train_recall_model, "lstm"), RECALL_CLAIMS["lstm"], "far_accuracy"
-    ),
-    "abruf_attention": Recipe(
-        partial(train_recall_model, "attention"), RECALL_CLAIMS["attention"], "min_accuracy"
-    ),
-    "zahlwort": Recipe(train_translation_model, TRANSLATION_CLAIMS, "test_exact"),
-    "zeichen_gpt": Recipe(train_char_gpt, CHAR_GPT_CLAIMS, "val_loss"),
-    "vit": Recipe(train_vit, VIT_CLAIMS, "test_accuracy"),
-    "sprache": Recipe(train_speech_model, SPEECH_CLAIMS, "test_symbol_accuracy"),
-}
+from aufmerksamkeit.models.checkpoints import save_checkpoint
+from aufmerksamkeit.models.registry import MODELS, SHIPPED_SEED, shipped_model
+from aufmerksamkeit.models.training import TrainingResult
+from aufmerksamkeit.notebook.reproducibility import deterministic_cpu
 
 
 def train_and_save(name: str) -> TrainingResult:
-    recipe = RECIPES[name]
+    recipe = shipped_model(name)
     result = recipe.train(SHIPPED_SEED)
     claims = {claim.text: claim.holds(result.metrics) for claim in recipe.claims}
     if not all(claims.values()):
@@ -77,10 +43,10 @@ def train_and_save(name: str) -> TrainingResult:
 
 def main(names: list[str]) -> None:
     deterministic_cpu()
-    unknown = sorted(set(names) - set(RECIPES))
+    unknown = sorted(set(names) - set(MODELS))
     if unknown:
-        sys.exit(f"Unbekannte Modelle {unknown}; möglich: {sorted(RECIPES)}")
-    for name in names or RECIPES:
+        sys.exit(f"Unbekannte Modelle {unknown}; möglich: {sorted(MODELS)}")
+    for name in names or MODELS:
         train_and_save(name)
 
 

@@ -19,18 +19,19 @@ from pathlib import Path
 
 from kerne import KERNELS, run_json_worker
 
+from aufmerksamkeit.models.registry import MODELS
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def worker(name: str, seeds: list[int]) -> None:
     """Im Kindprozess: trainiert ``name`` für alle Seeds, eine JSON-Zeile je Seed."""
     import torch
-    from modelle import RECIPES
 
-    from aufmerksamkeit.reproducibility import deterministic_cpu
+    from aufmerksamkeit.notebook.reproducibility import deterministic_cpu
 
     deterministic_cpu()
-    recipe = RECIPES[name]
+    recipe = MODELS[name]
     for seed in seeds:
         result = recipe.train(seed)
         line = {
@@ -50,9 +51,7 @@ def run_job(name: str, kernel: str, seeds: list[int]) -> list[dict]:
 
 
 def table(name: str, rows: list[dict], kernels: list[str], seeds: list[int]) -> str:
-    from modelle import RECIPES
-
-    recipe = RECIPES[name]
+    recipe = MODELS[name]
     cell = {(r["seed"], r["kernel"]): r for r in rows if r["model"] == name}
     lines = [f"### {name} – {recipe.metric}", ""]
     lines += ["| Seed | " + " | ".join(kernels) + " |", "|---" * (len(kernels) + 1) + "|"]
@@ -78,11 +77,9 @@ def main() -> int:
     if args.worker:
         worker(args.names[0], seeds)
         return 0
-    from modelle import RECIPES
-
-    names = args.names or list(RECIPES)
+    names = args.names or list(MODELS)
     kernels = args.kerne.split(",")
-    unknown = sorted(set(kernels) - set(KERNELS)) + sorted(set(names) - set(RECIPES))
+    unknown = sorted(set(kernels) - set(KERNELS)) + sorted(set(names) - set(MODELS))
     if unknown:
         sys.exit(f"Unbekannt: {unknown}")
     jobs = [(name, kernel) for name in names for kernel in kernels]

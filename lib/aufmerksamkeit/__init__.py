@@ -6,39 +6,33 @@
 - :func:`positional_encoding` (NumPy)
 - :class:`MultiHeadAttention` (PyTorch)
 
-Modulkarte – die Ordnung des Pakets
------------------------------------
-Ein Modul hat eine Aufgabe. Ein Modul importiert nur Module derselben oder einer
-früheren Schicht; Kernmathematik, Daten und Modelle importieren nie ipywidgets,
-Kernmathematik und Text-Daten auch nie matplotlib.
+Ordnung des Pakets – eine Regel: ein Ordner je Schicht
+-----------------------------------------------------
+Jeder Ordner hat eine Aufgabe; ein Modul importiert nur aus seiner eigenen oder einer
+tieferen Schicht (``tests/test_paketordnung.py`` prüft das an den Importen):
 
-1. Kernmathematik (NumPy/PyTorch, ohne matplotlib):
-   ``attention``, ``efficient``, ``positional``, ``multihead``, ``blocks``,
-   ``validation`` (Eingabeprüfungen), ``formatting`` (Dezimalkomma, Prozent).
-2. Daten: ``pronouns`` (Pronomen-Korpus), ``number_words`` (Zahlwörter),
-   ``audio`` (künstliche Sprache, Spektrogramm, mit seiner Abbildung).
-3. Modelle und Training: ``training`` (Schleife, Verlust, Parameterzahl),
-   ``checkpoints`` (mitgelieferte Gewichte unter ``data/modelle``),
-   ``pronoun_model``, ``seq2seq``, ``char_gpt``, ``speech_model``, ``vision``,
-   ``long_range``. Anwendungsmodule wie ``vision`` und ``long_range`` halten
-   Daten, Modell und ihre eigene Abbildung beisammen.
-4. Abbildungen (matplotlib): ``plotting`` (Heatmap, ``show`` mit Alternativtext
-   und Datenzusammenfassung, Dezimalkomma auf allen Achsen), ``diagrams``,
-   ``positional_plots``, ``application_plots``.
-5. Widgets (ipywidgets): ``interactive`` (Regler mit statischem Zwilling fürs Buch),
-   ``labor`` (Labore in JupyterLab), ``web_export`` (Modelle für die Labore im Buch).
-6. Notebook-Hilfen und Messungen: ``reproducibility`` (``setup_notebook`` – der einzige
-   Ort mit gewolltem globalem Zustand), ``prose`` (Zahlen für den Buchtext),
-   ``benchmarks``, ``ablation``.
+1. ``core/`` – Rechenkern (NumPy/PyTorch): ``attention``, ``efficient``, ``positional``,
+   ``multihead``, ``blocks``, ``seq2seq``, ``validation`` (Eingabeprüfungen),
+   ``formatting`` (Zahlen auf Deutsch: Dezimalkomma, Prozent).
+2. ``models/`` – je Modell des Buchs Daten, Konfiguration, Aussagen (``Claim``), Training
+   und Laden an einem Ort: ``pronoun/`` (Korpus, Modell), ``recall``, ``translation``,
+   ``char_gpt``, ``vision``, ``speech/`` (Audio, Modell); dazu ``training`` (ein
+   Trainingsrezept), ``checkpoints`` (Gewichte unter ``data/modelle``) und ``registry``
+   (das eine Verzeichnis aller mitgelieferten Modelle und Labore).
+3. ``figures/`` (matplotlib) und ``experiments/`` (Messreihen: Zeit, Speicher, Ablationen)
+   und ``web/`` (Export der Gewichte, Labor-Platzhalter, eigenes JavaScript der Labore).
+4. ``notebook/`` – Hilfen nur für Notebooks: ``reproducibility`` (``setup_notebook`` –
+   der einzige Ort mit gewolltem globalem Zustand), ``prose`` (Zahlen für den Buchtext),
+   ``interactive`` (Regler mit statischem Zwilling), ``labor`` (Labore in JupyterLab).
 
 Werkzeuge für den Bau (Notebooks ausführen, CPU-Kernel, Modelle trainieren,
 Messreihen) liegen nicht im Paket, sondern unter ``tools/``. Der Import des
 Pakets verändert keinen globalen Zustand.
 """
 
-from aufmerksamkeit.attention import causal_mask, scaled_dot_product_attention, softmax
-from aufmerksamkeit.multihead import MultiHeadAttention
-from aufmerksamkeit.positional import positional_encoding
+from aufmerksamkeit.core.attention import causal_mask, scaled_dot_product_attention, softmax
+from aufmerksamkeit.core.multihead import MultiHeadAttention
+from aufmerksamkeit.core.positional import positional_encoding
 
 __all__ = [
     "MultiHeadAttention",

@@ -22,11 +22,12 @@ from urllib.parse import urlsplit
 import pytest
 from buchumgebung import BOOK_HTML, book_pages, require_book
 
-from aufmerksamkeit import web_export
-from aufmerksamkeit.char_gpt import CharVocab
-from aufmerksamkeit.labor import sample_seeded
+from aufmerksamkeit.models.char_gpt import CharVocab
+from aufmerksamkeit.models.registry import LAB_MODELS
+from aufmerksamkeit.notebook.labor import sample_seeded
+from aufmerksamkeit.web import export as web_export
 
-LABS = {"pronomen": "pronomen", "textgenerierung": "char_gpt", "ziffern": "vit"}
+LABS = {lab: entry.name for lab, entry in LAB_MODELS.items()}  # Labor → Datei der Gewichte
 TOLERANCE = 1e-4
 TARGET_MS = {"pronomen": 50.0, "ziffern": 50.0, "textgenerierung": 20.0}
 MAX_LAB_BYTES = 300_000
@@ -124,13 +125,12 @@ def served_model(lab: str) -> tuple[bytes, object, dict]:
 
 
 def test_ausgelieferte_gewichte_sind_der_checkpoint(sitzung: Sitzung) -> None:
-    data, _, header = served_model(sitzung.lab)
+    data, _, _ = served_model(sitzung.lab)
     assert data == web_export.export_lab(sitzung.lab), (
         f"{sitzung.lab}: Die Gewichte im Buch sind nicht der Export des aktuellen Checkpoints – "
         "Buch neu bauen (make book-stored)."
     )
     MESSWERTE[sitzung.lab]["gewichte_bytes"] = len(data)
-    MESSWERTE[sitzung.lab]["untrainiert"] = bool(header["meta"].get("untrainiert"))
 
 
 def test_javascript_rechnet_wie_pytorch(sitzung: Sitzung) -> None:

@@ -1,4 +1,4 @@
-// Tests des Labor-Skripts _vendor/labor/transformer.js (node --test tests/js).
+// Tests des Labor-Skripts lib/aufmerksamkeit/web/static/labor/transformer.js (node --test tests/js).
 // Der Vergleich mit PyTorch auf den echten Checkpoints steht in tests/test_web_export.py
 // (node) und tests/book/test_labor.py (Chromium); hier prüfen wir die Bausteine gegen
 // Werte, die sich von Hand oder aus Tabellen nachrechnen lassen.
@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 import { test } from "node:test";
 
 const require = createRequire(import.meta.url);
-const lab = require("../../_vendor/labor/transformer.js");
+const lab = require("../../lib/aufmerksamkeit/web/static/labor/transformer.js");
 
 const close = (actual, expected, tol = 1e-9, what = "") => {
   assert.ok(Math.abs(actual - expected) <= tol, `${what} ${actual} ≠ ${expected} (Toleranz ${tol})`);
@@ -17,7 +17,7 @@ function tensor(shape, values) {
   return { shape, data: Float32Array.from(values) };
 }
 
-/** Baut eine Gewichtsdatei im Labor-Format (wie aufmerksamkeit.web_export.encode_export). */
+/** Baut eine Gewichtsdatei im Labor-Format (wie aufmerksamkeit.web.export.encode_export). */
 function encodeExport(header, tensors) {
   let offset = 0;
   const entries = [];
@@ -183,9 +183,9 @@ test("Mini-ViT aus der Datei: Logits und Gewichte haben die Formen aus dem Kopf"
   assert.throws(() => lab.vitForward(model, [1, 2, 3]), /16 Pixel/);
 });
 
-test("mulberry32 ist deterministisch und gleich der Python-Fassung (aufmerksamkeit.labor)", () => {
+test("mulberry32 ist deterministisch und gleich der Python-Fassung (aufmerksamkeit.notebook.labor)", () => {
   const rng = lab.mulberry32(1);
-  // Dieselben Zahlen prüft tests/test_labor.py für aufmerksamkeit.labor.mulberry32.
+  // Dieselben Zahlen prüft tests/test_labor.py für aufmerksamkeit.notebook.labor.mulberry32.
   assert.deepEqual([rng(), rng(), rng()], [0.6270739405881613, 0.002735721180215478, 0.5274470399599522]);
   const other = lab.mulberry32(123456);
   assert.deepEqual([other(), other(), other()], [0.38233304349705577, 0.7972629074938595, 0.9965302373748273]);

@@ -1,0 +1,28 @@
+"""Zahlen auf Deutsch: Dezimalkomma, echtes Minuszeichen, Prozent.
+
+Das einzige Zuhause der Zahlformatierung im Kurs. Abbildungen
+(:mod:`aufmerksamkeit.figures.plotting`), Alternativtexte und der Buchtext
+(:mod:`aufmerksamkeit.notebook.prose`) benutzen diese Funktionen; ohne matplotlib.
+"""
+
+from __future__ import annotations
+
+MINUS = "\u2212"  # echtes Minuszeichen „−“ statt Bindestrich
+NARROW_NBSP = "\u202f"  # schmales geschütztes Leerzeichen, etwa vor „%“
+
+
+def decimal_comma(value: float, digits: int = 2) -> str:
+    """Zahl mit Dezimalkomma und echtem Minus, etwa ``0,25`` oder ``−1,5``.
+
+    Gerundet wie ``f"{value:.{digits}f}"``; was zu null rundet, steht ohne Vorzeichen
+    (``−0,001`` → ``0,00``).
+    """
+    text = f"{value:.{digits}f}"
+    if text.startswith("-"):
+        text = text[1:] if not text.strip("-0.") else MINUS + text[1:]
+    return text.replace(".", ",")
+
+
+def percent(share: float, digits: int = 0) -> str:
+    """Anteil als Prozentangabe mit schmalem geschütztem Leerzeichen, etwa ``71 %``, ``98,4 %``."""
+    return f"{decimal_comma(100 * share, digits)}{NARROW_NBSP}%"
