@@ -13,13 +13,11 @@ Exit-Code 1, wenn eine Aussage des Texts für einen Lauf nicht gilt.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from kerne import KERNELS, run_json_worker
+from kerne import KERNELS, grid_arguments, report_failures, run_grid, run_json_worker
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "lib" / "aufmerksamkeit" / "data" / "ablation.json"
@@ -78,13 +76,7 @@ def table(rows: list[dict], experiment: str, metric: str, kernels: list[str]) ->
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("names", nargs="*")
-    parser.add_argument("--seeds", type=int, default=5)
-    parser.add_argument("--kerne", default="native,avx2,default")
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--parallel", type=int, default=2)
-    args = parser.parse_args()
+    args = grid_arguments(__doc__.splitlines()[0]).parse_args()
     seeds = list(range(args.seeds))
     if args.worker:
         worker(args.names[0], args.names[1], seeds)
@@ -94,10 +86,9 @@ def main() -> int:
     kernels = args.kerne.split(",")
     if unknown := sorted(set(kernels) - set(KERNELS)):
         sys.exit(f"Unbekannte Kernel: {unknown}")
-    jobs = [(e, v, k) for e, (_, variants, _) in EXPERIMENTS.items() for v in variants
+    jobs = [(e, v, k, seeds) for e, (_, variants, _) in EXPERIMENTS.items() for v in variants
             for k in kernels]  # fmt: skip
-    with ThreadPoolExecutor(args.parallel) as pool:
-        rows = [row for batch in pool.map(lambda job: run_job(*job, seeds), jobs) for row in batch]
+    rows = run_grid(jobs, run_job, args.parallel)
     rows.sort(key=lambda r: (r["experiment"], r["variant"], r["seed"], kernels.index(r["kernel"])))
     for experiment, (_, _, metric) in EXPERIMENTS.items():
         print(table(rows, experiment, metric, kernels))
@@ -106,10 +97,7 @@ def main() -> int:
                    indent=1) + "\n",
         encoding="utf-8",
     )  # fmt: skip
-    failed = [r for r in rows if not all(r["claims"].values())]
-    for r in failed:
-        print(f"✗ {r['variant']} Seed {r['seed']} {r['kernel']}: {r['claims']}", file=sys.stderr)
-    return 1 if failed else 0
+    return report_failures(rows, lambda r: r["variant"])
 
 
 if __name__ == "__main__":

@@ -10,10 +10,13 @@ Aufruf: ``python tools/kerne.py <kern> -- <befehl …>``; ``native`` ändert nic
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 KERNELS: dict[str, dict[str, str]] = {
     "native": {},
@@ -54,6 +57,33 @@ def run_json_worker(command: list[str], kernel: str, label: str) -> list[dict]:
         raise RuntimeError(f"{label} unter {kernel} scheiterte:\n{done.stderr[-2000:]}")
     rows = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
     return [{**row, "kernel": kernel} for row in rows]
+
+
+def grid_arguments(description: str) -> argparse.ArgumentParser:
+    """Die gemeinsamen Argumente der Messreihen Seed × Kernel (robustheit.py, block_ablation.py)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("names", nargs="*")
+    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--kerne", default="native,avx2,default")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--parallel", type=int, default=2)
+    return parser
+
+
+def run_grid(
+    jobs: Sequence[tuple], run_job: Callable[..., list[dict]], parallel: int
+) -> list[dict]:
+    """Führt ``run_job(*job)`` für alle Jobs aus, ``parallel`` Kindprozesse zugleich."""
+    with ThreadPoolExecutor(parallel) as pool:
+        return [row for batch in pool.map(lambda job: run_job(*job), jobs) for row in batch]
+
+
+def report_failures(rows: Sequence[dict], label: Callable[[dict], str]) -> int:
+    """Nennt jede Zeile, in der eine Aussage nicht gilt; Rückgabe 1, wenn es eine gibt."""
+    failed = [r for r in rows if not all(r["claims"].values())]
+    for r in failed:
+        print(f"✗ {label(r)} Seed {r['seed']} {r['kernel']}: {r['claims']}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 def main(argv: list[str]) -> None:

@@ -11,13 +11,11 @@ Ergebnis zusätzlich in ``_build/robustheit.json`` und ``_build/robustheit.md``.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from kerne import KERNELS, run_json_worker
+from kerne import KERNELS, grid_arguments, report_failures, run_grid, run_json_worker
 
 from aufmerksamkeit.models.registry import MODELS
 
@@ -66,13 +64,7 @@ def table(name: str, rows: list[dict], kernels: list[str], seeds: list[int]) -> 
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("names", nargs="*")
-    parser.add_argument("--seeds", type=int, default=5)
-    parser.add_argument("--kerne", default="native,avx2,default")
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--parallel", type=int, default=2)
-    args = parser.parse_args()
+    args = grid_arguments(__doc__.splitlines()[0]).parse_args()
     seeds = list(range(args.seeds))
     if args.worker:
         worker(args.names[0], seeds)
@@ -82,20 +74,15 @@ def main() -> int:
     unknown = sorted(set(kernels) - set(KERNELS)) + sorted(set(names) - set(MODELS))
     if unknown:
         sys.exit(f"Unbekannt: {unknown}")
-    jobs = [(name, kernel) for name in names for kernel in kernels]
-    with ThreadPoolExecutor(args.parallel) as pool:
-        results = pool.map(lambda job: run_job(*job, seeds), jobs)
-        rows = [row for batch in results for row in batch]
+    jobs = [(name, kernel, seeds) for name in names for kernel in kernels]
+    rows = run_grid(jobs, run_job, args.parallel)
     report = "\n".join(table(name, rows, kernels, seeds) for name in names)
     print(report)
     out = ROOT / "_build"
     out.mkdir(exist_ok=True)
     (out / "robustheit.json").write_text(json.dumps(rows, ensure_ascii=False, indent=1))
     (out / "robustheit.md").write_text(report + "\n", encoding="utf-8")
-    failed = [r for r in rows if not all(r["claims"].values())]
-    for r in failed:
-        print(f"✗ {r['model']} Seed {r['seed']} {r['kernel']}: {r['claims']}", file=sys.stderr)
-    return 1 if failed else 0
+    return report_failures(rows, lambda r: r["model"])
 
 
 if __name__ == "__main__":

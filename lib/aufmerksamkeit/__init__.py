@@ -15,12 +15,14 @@ tieferen Schicht (``tests/test_paketordnung.py`` prüft das an den Importen):
    ``multihead``, ``blocks``, ``seq2seq``, ``validation`` (Eingabeprüfungen),
    ``formatting`` (Zahlen auf Deutsch: Dezimalkomma, Prozent).
 2. ``models/`` – je Modell des Buchs Daten, Konfiguration, Aussagen (``Claim``), Training
-   und Laden an einem Ort: ``pronoun/`` (Korpus, Modell), ``recall``, ``translation``,
-   ``char_gpt``, ``vision``, ``speech/`` (Audio, Modell); dazu ``training`` (ein
-   Trainingsrezept), ``checkpoints`` (Gewichte unter ``data/modelle``) und ``registry``
-   (das eine Verzeichnis aller mitgelieferten Modelle und Labore).
-3. ``figures/`` (matplotlib) und ``experiments/`` (Messreihen: Zeit, Speicher, Ablationen)
-   und ``web/`` (Export der Gewichte, Labor-Platzhalter, eigenes JavaScript der Labore).
+   und Laden an einem Ort: ``pronoun/`` (``corpus``, ``model``), ``recall``,
+   ``translation``, ``char_gpt``, ``vision``, ``speech/`` (``audio``, ``model``); dazu
+   ``training`` (``fit`` – das eine Trainingsrezept), ``checkpoints`` (Gewichte unter
+   ``data/modelle``) und ``registry`` (das eine Verzeichnis aller Modelle und Labore).
+3. ``figures/`` (matplotlib: ``plotting`` mit ``show`` und Heatmap, ``diagrams``,
+   ``positional``, ``recall``, ``applications``, ``benchmarks``, ``ablation``),
+   ``experiments/`` (Messreihen: ``benchmarks`` für Zeit und Speicher, ``ablation``) und
+   ``web/`` (``labs``: Platzhalter und Skript der Labore, ``export``: Gewichte fürs Buch).
 4. ``notebook/`` – Hilfen nur für Notebooks: ``reproducibility`` (``setup_notebook`` –
    der einzige Ort mit gewolltem globalem Zustand), ``prose`` (Zahlen für den Buchtext),
    ``interactive`` (Regler mit statischem Zwilling), ``labor`` (Labore in JupyterLab).
