@@ -140,8 +140,7 @@ def test_seite_passt_aufs_telefon(page: str, browser: object, book_server: str) 
     require_book()
     result = measure(browser, book_server, page)
     details = "\n".join(
-        f"  - {o['selector']}: rechter Rand {o['right']} px, Breite {o['width']} px"
-        f" („{o['text']}“)"
+        f"  - {o['selector']}: rechter Rand {o['right']} px, Breite {o['width']} px („{o['text']}“)"
         for o in result["offenders"]
     )
     assert result["scrollWidth"] <= WIDTH, (
