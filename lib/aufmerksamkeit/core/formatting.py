@@ -7,6 +7,9 @@ Das einzige Zuhause der Zahlformatierung im Kurs. Abbildungen
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
+
 MINUS = "\u2212"  # echtes Minuszeichen „−“ statt Bindestrich
 NARROW_NBSP = "\u202f"  # schmales geschütztes Leerzeichen, etwa vor „%“
 
@@ -26,3 +29,22 @@ def decimal_comma(value: float, digits: int = 2) -> str:
 def percent(share: float, digits: int = 0) -> str:
     """Anteil als Prozentangabe mit schmalem geschütztem Leerzeichen, etwa ``71 %``, ``98,4 %``."""
     return f"{decimal_comma(100 * share, digits)}{NARROW_NBSP}%"
+
+
+def percents(shares: Sequence[float]) -> list[str]:
+    """Ganze Prozente, deren Summe die gerundete Summe der Anteile ist (größte Reste).
+
+    Einzeln gerundet ergäbe ``[0.494, 0.506]`` zwar 49 % und 51 %, aber ``[0.335, 0.335,
+    0.33]`` 34 + 34 + 33 = 101 %. Hier bekommt jeder Anteil seinen abgerundeten Wert, die
+    fehlenden Prozentpunkte gehen an die größten Reste – wie ``percents`` in ``transformer.js``.
+    """
+    total = sum(shares)
+    if not total > 0:
+        return [percent(s) for s in shares]
+    raw = [100 * s for s in shares]
+    whole = [math.floor(r) for r in raw]
+    missing = round(100 * total) - sum(whole)
+    order = sorted(range(len(raw)), key=lambda i: (-(raw[i] - whole[i]), i))
+    for i in order[: max(0, missing)]:
+        whole[i] += 1
+    return [percent(w / 100) for w in whole]
