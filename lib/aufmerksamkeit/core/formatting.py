@@ -31,20 +31,25 @@ def percent(share: float, digits: int = 0) -> str:
     return f"{decimal_comma(100 * share, digits)}{NARROW_NBSP}%"
 
 
-def percents(shares: Sequence[float]) -> list[str]:
-    """Ganze Prozente, deren Summe die gerundete Summe der Anteile ist (größte Reste).
+def largest_remainder(shares: Sequence[float], total: int = 100) -> list[int]:
+    """Ganze Zahlen ``≈ total · share``, deren Summe ``round(total · sum(shares))`` ist.
 
-    Einzeln gerundet ergäbe ``[0.494, 0.506]`` zwar 49 % und 51 %, aber ``[0.335, 0.335,
-    0.33]`` 34 + 34 + 33 = 101 %. Hier bekommt jeder Anteil seinen abgerundeten Wert, die
-    fehlenden Prozentpunkte gehen an die größten Reste – wie ``percents`` in ``transformer.js``.
+    Methode der größten Reste: jeder Wert abgerundet, die fehlenden Einheiten gehen an die
+    größten Reste (bei Gleichstand an den früheren). ``[0.335, 0.335, 0.33]`` → ``[34, 33, 33]``
+    statt einzeln gerundet 34 + 34 + 33 = 101. Wie ``largestRemainder`` in ``transformer.js``.
     """
-    total = sum(shares)
-    if not total > 0:
-        return [percent(s) for s in shares]
-    raw = [100 * s for s in shares]
+    raw = [total * float(s) for s in shares]
     whole = [math.floor(r) for r in raw]
-    missing = round(100 * total) - sum(whole)
+    missing = round(sum(raw)) - sum(whole)
     order = sorted(range(len(raw)), key=lambda i: (-(raw[i] - whole[i]), i))
     for i in order[: max(0, missing)]:
         whole[i] += 1
-    return [percent(w / 100) for w in whole]
+    return whole
+
+
+def percents(shares: Sequence[float]) -> list[str]:
+    """Ganze Prozente, die sich wie die Anteile summieren (:func:`largest_remainder`).
+
+    Einzeln gerundet ergäbe ``[0.335, 0.335, 0.33]`` 101 %; hier 34 % + 33 % + 33 % = 100 %.
+    """
+    return [percent(w / 100) for w in largest_remainder(shares)]

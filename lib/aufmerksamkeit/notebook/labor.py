@@ -29,7 +29,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from aufmerksamkeit.core.formatting import decimal_comma, percent, percents
+from aufmerksamkeit.core.formatting import decimal_comma, largest_remainder, percent, percents
 from aufmerksamkeit.models.pronoun.corpus import (
     ACTOR_ADJECTIVES,
     FEMININE_ACTORS,
@@ -155,9 +155,9 @@ def heat_table(
     body = ""
     for label, row in zip(rows, np.asarray(values)):
         cells = ""
-        for w in row:
+        for w, shown in zip(row, largest_remainder(row)):  # Zeile summiert sich zu 100
             bg, fg = heat_color(w)
-            cells += f'<td style="{cell};background:{bg};color:{fg}">{round(100 * float(w))}</td>'
+            cells += f'<td style="{cell};background:{bg};color:{fg}">{shown}</td>'
         body += (
             f'<tr><th style="padding:2px 4px;text-align:left">{html.escape(label)}</th>{cells}</tr>'
         )

@@ -440,20 +440,24 @@
   function comma(value, digits) { return value.toFixed(digits).replace(".", ","); }
   function percent(value) { return Math.round(100 * value) + " %"; }
 
-  /** Ganze Prozente, die zusammen genau 100 ergeben (Methode der größten Reste, wie
-   * aufmerksamkeit.core.formatting.largest_remainder_percents): [0.494, 0.506] → ["49 %", "51 %"]. */
-  function percents(values) {
-    var total = values.reduce(function (s, v) { return s + v; }, 0);
-    if (!(total > 0)) { return values.map(percent); }
-    var target = Math.round(100 * total);
-    var raw = values.map(function (v) { return 100 * v; });
+  /** Ganze Zahlen ≈ total·Anteil, deren Summe round(total·Summe der Anteile) ist – Methode der
+   * größten Reste wie aufmerksamkeit.core.formatting.largest_remainder: [0.335, 0.335, 0.33] →
+   * [34, 33, 33] statt einzeln gerundet 34 + 34 + 33 = 101. */
+  function largestRemainder(values, total) {
+    var raw = values.map(function (v) { return total * v; });
     var whole = raw.map(Math.floor);
-    var rest = target - whole.reduce(function (s, v) { return s + v; }, 0);
+    var missing = Math.round(raw.reduce(function (s, v) { return s + v; }, 0)) -
+      whole.reduce(function (s, v) { return s + v; }, 0);
     var order = raw.map(function (v, i) { return i; }).sort(function (a, b) {
       return (raw[b] - whole[b]) - (raw[a] - whole[a]) || a - b;
     });
-    for (var k = 0; k < rest && k < order.length; k++) { whole[order[k]] += 1; }
-    return whole.map(function (v) { return v + " %"; });
+    for (var k = 0; k < missing && k < order.length; k++) { whole[order[k]] += 1; }
+    return whole;
+  }
+
+  /** Prozentangaben einer Liste von Anteilen, zusammen so viel wie die Anteile (größte Reste). */
+  function percents(values) {
+    return largestRemainder(values, 100).map(function (v) { return v + " %"; });
   }
 
   // ------------------------------------------------------------------ Laden
@@ -552,9 +556,10 @@
         return el("th", { scope: "col", class: j === highlight ? "aufm-hervor" : null, text: c });
       })));
     var body = rowLabels.map(function (r, i) {
-      return el("tr", {}, [el("th", { scope: "row", text: r })].concat(values[i].map(function (w) {
+      var shown = largestRemainder(Array.from(values[i]), 100);  // Zeile summiert sich zu 100
+      return el("tr", {}, [el("th", { scope: "row", text: r })].concat(Array.from(values[i]).map(function (w, j) {
         var color = heatColor(w);
-        var cell = el("td", { text: String(Math.round(100 * w)) });
+        var cell = el("td", { text: String(shown[j]) });
         cell.style.background = color.background;
         cell.style.color = color.color;
         return cell;
@@ -1164,6 +1169,7 @@
     detokenize: detokenize,
     closestWord: closestWord,
     percents: percents,
+    largestRemainder: largestRemainder,
     heatColor: heatColor,
     loadModel: loadModel,
     startLab: startLab,
