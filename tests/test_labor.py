@@ -74,7 +74,8 @@ def test_platzhalter_und_mimebundle(pronoun) -> None:
 def test_pronomen_labor_reagiert_auf_auswahl_und_freitext(pronoun) -> None:
     model, corpus = pronoun
     box = labor.pronoun_lab(model, corpus).widget
-    (actor, obstacle, adjective), text, hint, output = box.children[0].children, *box.children[1:]
+    frame = box.children[0]
+    (actor, obstacle, adjective), text, hint, output = box.children[1].children, *box.children[2:]
     assert text.value == "Die Katze sprang über die Mauer, weil sie hoch war."
     expected = output.value
     assert "Schicht 2 (Auflösung)" in output.value
@@ -94,8 +95,14 @@ def test_pronomen_labor_reagiert_auf_auswahl_und_freitext(pronoun) -> None:
     assert text.value.startswith("Der Hund sprang über den ")
     text.value = "Die Katze sprang über die Tiger, weil sie hoch war."
     assert "„Tiger“ kennt das Modell nicht" in hint.value
+    assert output.value == ""  # kein veraltetes Ergebnis neben dem Hinweis
     text.value = "Die Katze sprang über die Mauer, weil sie hoch war."
-    assert hint.value == ""
+    assert hint.value == "" and "Schicht 2" in output.value
+    # Anderer Satzbau im Text: die Auswahllisten folgen.
+    text.value = "Die Mauer hielt die Katze auf, weil sie hoch war."
+    assert (frame.value, actor.value, obstacle.value) == ("hielt_auf", "Katze", "Mauer")
+    frame.value = "ueber_die"
+    assert text.value == "Über die Mauer sprang die Katze, weil sie hoch war."
 
 
 def test_pronomen_bericht_nennt_das_wahrscheinlichste_nomen(pronoun) -> None:
@@ -109,10 +116,11 @@ def test_pronomen_bericht_nennt_das_wahrscheinlichste_nomen(pronoun) -> None:
 
 def test_check_sentence_hinweise() -> None:
     vocab = ["Die", "Katze", "sie", "Tisch"]
-    assert "meinten Sie „Tisch“" in labor.check_sentence(["Tish"], vocab, 2, 12)
-    assert "höchstens 3" in labor.check_sentence(["Die"] * 4, vocab, 2, 3)
-    assert "Stelle 3" in labor.check_sentence(["Die", "Katze", "Katze"], vocab, 2, 12)
-    assert labor.check_sentence(["Die", "Katze", "sie"], vocab, 2, 12) == ""
+    assert "meinten Sie „Tisch“" in labor.check_sentence(["Tish"], vocab, 12)
+    assert "höchstens 3" in labor.check_sentence(["Die"] * 4, vocab, 3)
+    assert "kein Pronomen" in labor.check_sentence(["Die", "Katze", "Katze"], vocab, 12)
+    assert labor.check_sentence(["Die", "Katze", "sie"], vocab, 12) == ""
+    assert labor.check_sentence(["sie", "Katze", "Die"], vocab, 12) == ""
 
 
 def test_textgenerierung_labor_erzeugt_und_zeigt_schritte(char_gpt) -> None:

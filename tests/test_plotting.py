@@ -11,7 +11,7 @@ import pytest
 
 import aufmerksamkeit
 from aufmerksamkeit import softmax
-from aufmerksamkeit.core.formatting import decimal_comma, percent
+from aufmerksamkeit.core.formatting import decimal_comma, largest_remainder, percent, percents
 from aufmerksamkeit.figures.plotting import (
     DecimalCommaFormatter,
     figure_summary,
@@ -73,6 +73,19 @@ def test_percent_is_whole_number_with_narrow_space(value, expected):
 
 def test_percent_with_digits():
     assert percent(0.9843, 1) == f"98,4{NNBSP}%"
+
+
+@pytest.mark.parametrize(
+    ("shares", "expected"),
+    [([0.335, 0.335, 0.33], [34, 33, 33]), ([0.494, 0.506], [49, 51]), ([1 / 12] * 12, None)],
+)
+def test_largest_remainder_rows_sum_to_100(shares, expected):
+    whole = largest_remainder(shares)
+    assert sum(whole) == 100
+    assert all(abs(w - 100 * s) < 1 for w, s in zip(whole, shares))
+    if expected is not None:
+        assert whole == expected
+    assert percents([0.986, 0.014]) == [f"99{NNBSP}%", f"1{NNBSP}%"]
 
 
 def test_numbers_for_readers_are_formatted_in_one_place():

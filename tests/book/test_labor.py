@@ -278,3 +278,63 @@ def test_axe_nach_der_interaktion(sitzung: Sitzung) -> None:
         sitzung.lab,
     )
     assert not violations, f"{sitzung.lab}: axe-core meldet: {violations}"
+
+
+# --- Pronomen-Labor: Fälle, die Leserinnen und Leser gefunden haben (Issue 15)
+
+
+def _pronoun_box(sitzung: Sitzung):
+    if sitzung.lab != "pronomen":
+        pytest.skip("nur für das Pronomen-Labor")
+    return sitzung.page.locator('[data-aufm-labor="pronomen"]')
+
+
+def _type(box, sentence: str) -> None:
+    box.locator("input[type=text]").fill(sentence)
+
+
+def test_pronomen_ungueltige_eingabe_loescht_altes_ergebnis(sitzung: Sitzung) -> None:
+    box = _pronoun_box(sitzung)
+    _type(box, "Die Katze sprang über die Mauer, weil sie hoch war.")
+    assert "Mauer" in box.locator(".aufm-vorhersage").inner_text()
+    _type(box, "Die Katze sprang über die Tiger, weil sie hoch war.")
+    assert "„Tiger“ kennt das Modell nicht" in box.locator(".aufm-hinweis").inner_text()
+    assert box.locator(".aufm-vorhersage").count() == 0, "altes Ergebnis bleibt stehen"
+    assert box.locator("table.aufm-heatmap").count() == 0
+    _type(box, "Die Katze sprang über die Mauer, weil hoch war.")
+    assert "kein Pronomen" in box.locator(".aufm-hinweis").inner_text()
+
+
+def test_pronomen_auswahl_und_textfeld_bleiben_gleich(sitzung: Sitzung) -> None:
+    box = _pronoun_box(sitzung)
+    _type(box, "Die Mauer hielt die Katze auf, weil sie hoch war.")
+    selects = box.locator("select")
+    values = [selects.nth(i).input_value() for i in range(4)]
+    assert values == ["hielt_auf", "Katze", "Mauer", "hoch"]
+    assert "Mauer" in box.locator(".aufm-vorhersage strong").inner_text()
+    selects.nth(0).select_option("ueber_die")  # Satzbau wechseln: Textfeld folgt
+    assert box.locator("input[type=text]").input_value() == (
+        "Über die Mauer sprang die Katze, weil sie hoch war."
+    )
+    # Die Rahmen kommen aus der exportierten Datei, nicht aus dem Skript.
+    frames = web_export.decode_export(served_model("pronomen")[0])[0]["extra"]["frames"]
+    assert selects.nth(0).locator("option").count() == len(frames)
+
+
+def test_pronomen_vorschlaege_nur_aus_derselben_rolle(sitzung: Sitzung) -> None:
+    box = _pronoun_box(sitzung)
+    _type(box, "Die Katze sprang über die Mauer, weil sie alt war.")
+    hint = box.locator(".aufm-hinweis").inner_text()
+    assert "„alt“ kennt das Modell nicht" in hint
+    assert "„Wall“" not in hint  # kein Nomen als Vorschlag für ein Adjektiv
+    _type(box, "Die Katze sprang über die Mauer, weil sie hohc war.")
+    assert "meinten Sie „hoch“" in box.locator(".aufm-hinweis").inner_text()
+
+
+def test_pronomen_prozente_summieren_sich_zu_100(sitzung: Sitzung) -> None:
+    box = _pronoun_box(sitzung)
+    _type(box, "Die Katze sprang über die Mauer, weil sie nass war.")
+    for table in box.locator("table.aufm-heatmap").all():
+        for row in table.locator("tbody tr").all():
+            cells = [int(c) for c in row.locator("td").all_inner_texts()]
+            assert sum(cells) == 100, cells

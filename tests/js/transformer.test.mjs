@@ -229,3 +229,12 @@ test("heatColor: Schrift hat auf jedem Hintergrund mindestens Kontrast 4,5", () 
     assert.ok(ratio >= 4.5, `Gewicht ${w.toFixed(2)}: Kontrast ${ratio.toFixed(2)}`);
   }
 });
+
+test("largestRemainder: Zeilen summieren sich zu 100, wie formatting.largest_remainder", () => {
+  assert.deepEqual(lab.largestRemainder([0.335, 0.335, 0.33], 100), [34, 33, 33]);
+  assert.deepEqual(lab.largestRemainder([0.494, 0.506], 100), [49, 51]);
+  // Zwölf gleiche Gewichte: einzeln gerundet 12 · 8 = 96, hier genau 100.
+  const row = lab.largestRemainder(new Array(12).fill(1 / 12), 100);
+  assert.equal(row.reduce((s, v) => s + v, 0), 100);
+  assert.deepEqual(lab.percents([0.986, 0.014]), ["99 %", "1 %"]);
+});

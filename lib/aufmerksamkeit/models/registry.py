@@ -25,9 +25,12 @@ from aufmerksamkeit.models.char_gpt import (
 )
 from aufmerksamkeit.models.pronoun.model import (
     PRONOUN_CLAIMS,
+    SHORTCUT_CLAIMS,
     load_pronoun_model,
+    load_shortcut_model,
     pronoun_extra,
     train_pronoun_model,
+    train_shortcut_model,
 )
 from aufmerksamkeit.models.recall import RECALL_CLAIMS, load_recall_model, train_recall_model
 from aufmerksamkeit.models.speech.model import SPEECH_CLAIMS, load_speech_model, train_speech_model
@@ -74,6 +77,10 @@ _ENTRIES = (
     ShippedModel(
         "pronomen", train_pronoun_model, PRONOUN_CLAIMS, "test_accuracy", load_pronoun_model,
         Lab("pronomen", "Pronomen-Labor", "pronomen", pronoun_extra),
+    ),
+    ShippedModel(
+        "pronomen_abkuerzung", train_shortcut_model, SHORTCUT_CLAIMS, "test_accuracy_swapped",
+        load_shortcut_model,
     ),
     ShippedModel(
         "abruf_lstm", partial(train_recall_model, "lstm"), RECALL_CLAIMS["lstm"],

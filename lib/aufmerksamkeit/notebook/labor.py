@@ -29,17 +29,22 @@ import numpy as np
 import torch
 from torch import nn
 
-from aufmerksamkeit.core.formatting import decimal_comma, percent
+from aufmerksamkeit.core.formatting import decimal_comma, largest_remainder, percent, percents
 from aufmerksamkeit.models.pronoun.corpus import (
     ACTOR_ADJECTIVES,
     FEMININE_ACTORS,
     FEMININE_OBSTACLES,
+    FRAMES,
     MASCULINE_ACTORS,
     MASCULINE_OBSTACLES,
     OBSTACLE_ADJECTIVES,
+    PRONOUNS,
+    SEED_FRAME,
     detokenize,
+    make_sentence,
     tokenize,
 )
+from aufmerksamkeit.models.pronoun.model import pronoun_position
 from aufmerksamkeit.models.registry import lab_model
 from aufmerksamkeit.models.vision import digit_examples
 from aufmerksamkeit.web.labs import placeholder_html
@@ -150,9 +155,9 @@ def heat_table(
     body = ""
     for label, row in zip(rows, np.asarray(values)):
         cells = ""
-        for w in row:
+        for w, shown in zip(row, largest_remainder(row)):  # Zeile summiert sich zu 100
             bg, fg = heat_color(w)
-            cells += f'<td style="{cell};background:{bg};color:{fg}">{round(100 * float(w))}</td>'
+            cells += f'<td style="{cell};background:{bg};color:{fg}">{shown}</td>'
         body += (
             f'<tr><th style="padding:2px 4px;text-align:left">{html.escape(label)}</th>{cells}</tr>'
         )
@@ -166,14 +171,15 @@ def heat_table(
 def bars_html(items: Sequence[tuple[str, float]], strong: int = 0) -> str:
     """Balken mit Prozentwerten; ``strong`` ist der hervorgehobene Eintrag."""
     lines = []
-    for i, (label, value) in enumerate(items):
+    shown = percents([value for _, value in items])  # Summe wie die Summe der Anteile
+    for i, ((label, value), text) in enumerate(zip(items, shown)):
         color = "#1f4e8c" if i == strong else "#6b8fb8"
         width = 100 * min(max(value, 0.0), 1.0)
         lines.append(
             f'<div style="display:flex;gap:0.5em;align-items:center"><span style="width:6em">'
             f'{html.escape(label)}</span><span style="width:14em;background:#e8edf3;height:0.8em">'
             f'<span style="display:block;height:100%;width:{width:.1f}%;background:{color}">'
-            f"</span></span><span>{percent(value)}</span></div>"
+            f"</span></span><span>{text}</span></div>"
         )
     return "".join(lines)
 
@@ -181,9 +187,7 @@ def bars_html(items: Sequence[tuple[str, float]], strong: int = 0) -> str:
 # --- Pronomen-Labor
 
 
-def check_sentence(
-    tokens: Sequence[str], vocab: Sequence[str], pronoun_position: int, max_len: int
-) -> str:
+def check_sentence(tokens: Sequence[str], vocab: Sequence[str], max_len: int) -> str:
     """Deutscher Hinweis, warum das Modell den Satz nicht verarbeiten kann – oder ``""``."""
     unknown = [t for t in tokens if t not in set(vocab)]
     if unknown:
@@ -198,11 +202,8 @@ def check_sentence(
             f"Der Satz hat {len(tokens)} Tokens; das Modell verarbeitet höchstens {max_len} "
             "(Satzzeichen zählen mit)."
         )
-    if len(tokens) <= pronoun_position or tokens[pronoun_position] not in ("sie", "er"):
-        return (
-            f"Das Modell liest das Pronomen immer an Stelle {pronoun_position + 1} (Satzzeichen "
-            "zählen mit): Dort muss „sie“ oder „er“ stehen."
-        )
+    if not any(t in PRONOUNS for t in tokens):
+        return "Im Satz steht kein Pronomen: Das Modell braucht „sie“ oder „er“."
     return ""
 
 
@@ -210,7 +211,7 @@ def check_sentence(
 def pronoun_report(model: nn.Module, corpus, tokens: Sequence[str]) -> str:
     """Vorhersage und Heatmaps der Pronomen-Zeile (beide Schichten) als HTML."""
     model.eval()
-    p = model.pronoun_position
+    p = pronoun_position(list(tokens))
     log_probs = model(corpus.encode(list(tokens)))[0]  # (Nomen,)
     probs = log_probs.exp().numpy()
     layers = {
@@ -227,7 +228,7 @@ def pronoun_report(model: nn.Module, corpus, tokens: Sequence[str]) -> str:
         best = nouns[0]
         parts.append(
             f"<p>Das Modell bezieht „{html.escape(tokens[p])}“ auf <strong>{html.escape(best)}"
-            f"</strong> ({percent(probs[corpus.noun_to_id[best]])}).</p>"
+            f"</strong> ({percents([float(probs[corpus.noun_to_id[n]]) for n in nouns])[0]}).</p>"
         )
         parts.append(bars_html([(n, float(probs[corpus.noun_to_id[n]])) for n in nouns]))
     else:
@@ -259,24 +260,23 @@ def pronoun_lab(model: nn.Module, corpus) -> Labor:
         options=list(ACTOR_ADJECTIVES + OBSTACLE_ADJECTIVES), value="hoch", description="Adjektiv",
         layout=layout,
     )  # fmt: skip
+    frame = widgets.Dropdown(
+        options=[(make_sentence("Katze", "Mauer", "hoch", f).text, f) for f in FRAMES],
+        value=SEED_FRAME, description="Satzbau", layout=layout,
+    )  # fmt: skip
     text = widgets.Text(description="Satz", layout=widgets.Layout(width="100%"))
     hint = widgets.HTML()
     output = widgets.HTML()
     busy = {"sync": False}
 
     def slot_tokens() -> list[str]:
-        g = genders[actor.value]
-        art, obj, pron = ("Die", "die", "sie") if g == "f" else ("Der", "den", "er")
-        return [art, actor.value, "sprang", "über", obj, obstacle.value, ",", "weil", pron,
-                adjective.value, "war", "."]  # fmt: skip
+        return list(make_sentence(actor.value, obstacle.value, adjective.value, frame.value).tokens)
 
     def show(tokens: list[str]) -> None:
-        problem = check_sentence(
-            tokens, corpus.vocab, model.pronoun_position, model.embedding.max_len
-        )
+        problem = check_sentence(tokens, corpus.vocab, model.embedding.max_len)
         hint.value = f'<p style="color:#8a1c13">{html.escape(problem)}</p>' if problem else ""
-        if not problem:
-            output.value = pronoun_report(model, corpus, tokens)
+        # Ein ungültiger Satz löscht das alte Ergebnis, damit nichts Veraltetes stehen bleibt.
+        output.value = "" if problem else pronoun_report(model, corpus, tokens)
 
     def on_slot(change: dict | None = None) -> None:
         if busy["sync"]:
@@ -293,14 +293,26 @@ def pronoun_lab(model: nn.Module, corpus) -> Labor:
         show(tokens)
 
     def on_text(change: dict) -> None:
-        if not busy["sync"]:
-            show(tokenize(text.value))
+        if busy["sync"]:
+            return
+        tokens = tokenize(text.value)
+        try:  # Steht der Satz im Korpus, folgen die Auswahllisten dem Text.
+            example = corpus.example(tokens)
+        except ValueError:
+            example = None
+        if example is not None:
+            busy["sync"] = True
+            frame.value, actor.value = example.frame, example.actor
+            obstacle.options = obstacles[example.gender]
+            obstacle.value, adjective.value = example.obstacle, example.adjective
+            busy["sync"] = False
+        show(tokens)
 
-    for control in (actor, obstacle, adjective):
+    for control in (frame, actor, obstacle, adjective):
         control.observe(on_slot, names="value")
     text.observe(on_text, names="value")
     on_slot()
-    box = widgets.VBox([widgets.HBox([actor, obstacle, adjective]), text, hint, output])
+    box = widgets.VBox([frame, widgets.HBox([actor, obstacle, adjective]), text, hint, output])
     return Labor("pronomen", box)
 
 

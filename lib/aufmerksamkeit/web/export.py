@@ -166,10 +166,10 @@ def model_from_export(data: bytes) -> tuple[nn.Module, dict[str, Any]]:
         model = PronounResolver(
             extra["noun_of_token"],
             len(extra["nouns"]),
+            extra["pronoun_ids"],
             embed_dim=embed_dim,
             num_heads=heads["resolver"],
             context_heads=heads["context.attention"],
-            pronoun_position=extra["pronoun_position"],
             max_len=extra["max_len"],
         )
     elif kind == "char_gpt":
@@ -202,27 +202,31 @@ def model_from_export(data: bytes) -> tuple[nn.Module, dict[str, Any]]:
 def conformance_inputs(header: dict[str, Any], count: int = 50, seed: int = 0) -> list[list]:
     """``count`` Eingaben für den Vergleich von ``transformer.js`` mit PyTorch.
 
-    Pronomen: Sätze der Schablone und zufällige Wortfolgen mit „sie“/„er“ an der
-    Pronomen-Stelle; Char-GPT: Textstücke aller Längen bis zum Kontext und
+    Pronomen: Sätze aller Satzrahmen und zufällige Wortfolgen mit „sie“/„er“ an
+    zufälliger Stelle; Char-GPT: Textstücke aller Längen bis zum Kontext und
     Zufallszeichen; ViT: Beispielbilder, Rauschen und Schwarz-Weiß-Muster.
     """
     rng = np.random.default_rng(seed)
     extra, kind = header["extra"], header["kind"]
     inputs: list[list] = []
     if kind == "pronomen":
-        vocab, slots, p = extra["vocab"], extra["slots"], extra["pronoun_position"]
+        vocab, slots, frames = extra["vocab"], extra["slots"], extra["frames"]
+        pronouns = [vocab[i] for i in extra["pronoun_ids"]]
+        adjectives = slots["adjectives"]["actor"] + slots["adjectives"]["obstacle"]
         for i in range(count):
-            if i % 2 == 0:
+            if i % 2 == 0:  # ein Satz aus einem der Rahmen
                 g = "f" if i % 4 == 0 else "m"
-                adjectives = slots["adjectives"]["actor"] + slots["adjectives"]["obstacle"]
-                forms = ("Die", "die", "sie") if g == "f" else ("Der", "den", "er")
-                tokens = [forms[0], rng.choice(slots["actors"][g]), "sprang", "über", forms[1],
-                          rng.choice(slots["obstacles"][g]), ",", "weil", forms[2],
-                          rng.choice(adjectives), "war", "."]  # fmt: skip
-            else:
-                length = int(rng.integers(p + 1, extra["max_len"] + 1))
+                words = extra["forms"][g] | {
+                    "ACTOR": str(rng.choice(slots["actors"][g])),
+                    "OBSTACLE": str(rng.choice(slots["obstacles"][g])),
+                    "ADJECTIVE": str(rng.choice(adjectives)),
+                }
+                frame = frames[sorted(frames)[(i // 2) % len(frames)]]
+                tokens = [words.get(slot, slot) for slot in frame]
+            else:  # Zufallswörter, das Pronomen an einer zufälligen Stelle
+                length = int(rng.integers(2, extra["max_len"] + 1))
                 tokens = list(rng.choice(vocab, size=length))
-                tokens[p] = "sie" if i % 3 else "er"
+                tokens[int(rng.integers(length))] = pronouns[i % 3 == 0]
             inputs.append([vocab.index(str(t)) for t in tokens])
     elif kind == "char_gpt":
         chars, context = extra["chars"], extra["context"]

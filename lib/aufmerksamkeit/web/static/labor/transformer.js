@@ -231,14 +231,22 @@
    * je Nomen summiert = Wahrscheinlichkeit. Rückgabe wie PronounResolver.forward
    * (logProbs) plus die Gewichte beider Schichten.
    */
+  /** Stelle des ersten Pronomens (wie PronounResolver.pronoun_positions), sonst −1. */
+  function pronounIndex(extra, ids) {
+    for (var j = 0; j < ids.length; j++) {
+      if (extra.pronoun_ids.indexOf(ids[j]) >= 0) { return j; }
+    }
+    return -1;
+  }
+
   function pronounForward(model, ids) {
     var x = embed(model, ids, "embedding.token.weight", "embedding.position");
     var context = encoderBlock(model, "context", x, heads(model, "context.attention"), false);
     var normed = layerNorm(context.output, tensor(model, "norm.weight"), tensor(model, "norm.bias"));
     var resolver = multiHeadAttention(model, "resolver", normed, heads(model, "resolver"), false);
-    var extra = model.header.extra, p = extra.pronoun_position;
-    if (ids.length <= p) {
-      throw new Error("Der Satz braucht mindestens " + (p + 1) + " Tokens (Pronomen an Stelle " + (p + 1) + ").");
+    var extra = model.header.extra, p = pronounIndex(extra, ids);
+    if (p < 0) {
+      throw new Error("Im Satz steht kein Pronomen („sie“ oder „er“).");
     }
     var numNouns = extra.nouns.length, h = resolver.weights.length;
     var row = new Float64Array(ids.length);
@@ -255,6 +263,7 @@
       logProbs: logProbs,
       probs: Array.from(probs),
       row: Array.from(row),
+      pronoun: p,
       weights: { kontext: context.weights, aufloesung: resolver.weights },
     };
   }
@@ -431,6 +440,26 @@
   function comma(value, digits) { return value.toFixed(digits).replace(".", ","); }
   function percent(value) { return Math.round(100 * value) + " %"; }
 
+  /** Ganze Zahlen ≈ total·Anteil, deren Summe round(total·Summe der Anteile) ist – Methode der
+   * größten Reste wie aufmerksamkeit.core.formatting.largest_remainder: [0.335, 0.335, 0.33] →
+   * [34, 33, 33] statt einzeln gerundet 34 + 34 + 33 = 101. */
+  function largestRemainder(values, total) {
+    var raw = values.map(function (v) { return total * v; });
+    var whole = raw.map(Math.floor);
+    var missing = Math.round(raw.reduce(function (s, v) { return s + v; }, 0)) -
+      whole.reduce(function (s, v) { return s + v; }, 0);
+    var order = raw.map(function (v, i) { return i; }).sort(function (a, b) {
+      return (raw[b] - whole[b]) - (raw[a] - whole[a]) || a - b;
+    });
+    for (var k = 0; k < missing && k < order.length; k++) { whole[order[k]] += 1; }
+    return whole;
+  }
+
+  /** Prozentangaben einer Liste von Anteilen, zusammen so viel wie die Anteile (größte Reste). */
+  function percents(values) {
+    return largestRemainder(values, 100).map(function (v) { return v + " %"; });
+  }
+
   // ------------------------------------------------------------------ Laden
 
   var cache = {};
@@ -527,9 +556,10 @@
         return el("th", { scope: "col", class: j === highlight ? "aufm-hervor" : null, text: c });
       })));
     var body = rowLabels.map(function (r, i) {
-      return el("tr", {}, [el("th", { scope: "row", text: r })].concat(values[i].map(function (w) {
+      var shown = largestRemainder(Array.from(values[i]), 100);  // Zeile summiert sich zu 100
+      return el("tr", {}, [el("th", { scope: "row", text: r })].concat(Array.from(values[i]).map(function (w, j) {
         var color = heatColor(w);
-        var cell = el("td", { text: String(Math.round(100 * w)) });
+        var cell = el("td", { text: String(shown[j]) });
         cell.style.background = color.background;
         cell.style.color = color.color;
         return cell;
@@ -548,7 +578,7 @@
       return el("li", {}, [
         el("span", { class: "aufm-balken-name", text: it.label }),
         el("span", { class: "aufm-balken-spur", "aria-hidden": "true" }, [fill]),
-        el("span", { class: "aufm-balken-wert", text: percent(it.value) }),
+        el("span", { class: "aufm-balken-wert", text: it.text || percent(it.value) }),
       ]);
     }));
   }
@@ -572,11 +602,13 @@
   // ------------------------------------------------------------------ Pronomen-Labor
 
   function pronounLab(container, model) {
-    var extra = model.header.extra, vocab = extra.vocab, slots = extra.slots;
+    var extra = model.header.extra, vocab = extra.vocab, slots = extra.slots, frames = extra.frames;
+    var frameNames = Object.keys(frames);
     var tokenId = {};
     vocab.forEach(function (t, i) { tokenId[t] = i; });
     var heldOut = {};
     (extra.held_out || []).forEach(function (pair) { heldOut[pair[0] + "|" + pair[1]] = true; });
+    (extra.held_out_in_frame || []).forEach(function (t) { heldOut[t.join("|")] = true; });
     var genderOf = {};
     slots.actors.f.concat(slots.obstacles.f).forEach(function (n) { genderOf[n] = "f"; });
     slots.actors.m.concat(slots.obstacles.m).forEach(function (n) { genderOf[n] = "m"; });
@@ -584,16 +616,25 @@
     slots.adjectives.actor.forEach(function (a) { roleOfAdjective[a] = "actor"; });
     slots.adjectives.obstacle.forEach(function (a) { roleOfAdjective[a] = "obstacle"; });
 
+    /** Die Tokens eines Rahmens (Platzhalter aus der exportierten Datei) mit diesen Wörtern. */
+    function fillFrame(name, actorWord, obstacleWord, adjectiveWord) {
+      var g = genderOf[actorWord], words = Object.assign({}, extra.forms[g],
+        { ACTOR: actorWord, OBSTACLE: obstacleWord, ADJECTIVE: adjectiveWord });
+      return frames[name].map(function (slot) { return slot in words ? words[slot] : slot; });
+    }
+
     container.textContent = "";
     banner(container, model);
+    var frame = select([{ group: "Satzbau", options: frameNames }], frameNames[0], onSlot);
+    Array.prototype.forEach.call(frame.querySelectorAll("option"), function (o) {
+      o.textContent = detokenize(fillFrame(o.value, "Katze", "Mauer", "hoch"));
+    });
     var actor = select([{ group: "feminin", options: slots.actors.f }, { group: "maskulin", options: slots.actors.m }],
       slots.actors.f[0], onSlot);
     var obstacle = select([], "", onSlot);
     var adjective = select([
-      { group: "passt zum Handelnden", options: slots.adjectives.actor },
+      { group: "passt zum Tier", options: slots.adjectives.actor },
       { group: "passt zum Hindernis", options: slots.adjectives.obstacle }], slots.adjectives.obstacle[0], onSlot);
-    var article = el("span", { class: "aufm-fest" }), objectArticle = el("span", { class: "aufm-fest" });
-    var pronoun = el("span", { class: "aufm-fest" });
     var text = el("input", { type: "text", spellcheck: "false", autocomplete: "off", on: { input: onText } });
     var hint = el("p", { class: "aufm-hinweis", role: "status", "aria-live": "polite" });
     var result = el("div", { class: "aufm-ergebnis", "aria-live": "polite" });
@@ -607,25 +648,34 @@
     }
     fillObstacles("f", slots.obstacles.f.indexOf("Mauer"));
 
-    function slotTokens() {
-      var g = genderOf[actor.value];
-      var forms = g === "f" ? ["Die", "die", "sie"] : ["Der", "den", "er"];
-      return [forms[0], actor.value, "sprang", "über", forms[1], obstacle.value, ",", "weil", forms[2],
-        adjective.value, "war", "."];
-    }
-
     function onSlot(event) {
       var g = genderOf[actor.value];
       if (event && event.target === actor && genderOf[obstacle.value] !== g) {
         var other = g === "f" ? "m" : "f";
         fillObstacles(g, slots.obstacles[other].indexOf(obstacle.value));
       }
-      var tokens = slotTokens();
-      article.textContent = tokens[0];
-      objectArticle.textContent = tokens[4];
-      pronoun.textContent = tokens[8];
+      var tokens = fillFrame(frame.value, actor.value, obstacle.value, adjective.value);
       text.value = detokenize(tokens);
+      text.removeAttribute("aria-invalid");
       update(tokens);
+    }
+
+    /** Steht der Satz so im Korpus? Dann {frame, actor, obstacle, adjective}, sonst null. */
+    function corpusSentence(tokens) {
+      for (var f = 0; f < frameNames.length; f++) {
+        var slotsOf = frames[frameNames[f]];
+        if (slotsOf.length !== tokens.length) { continue; }
+        var a = tokens[slotsOf.indexOf("ACTOR")], o = tokens[slotsOf.indexOf("OBSTACLE")];
+        var adj = tokens[slotsOf.indexOf("ADJECTIVE")], g = genderOf[a];
+        if (!g || slots.actors[g].indexOf(a) < 0 || slots.obstacles[g].indexOf(o) < 0 || !roleOfAdjective[adj]) {
+          continue;
+        }
+        var template = fillFrame(frameNames[f], a, o, adj);
+        if (template.every(function (t, i) { return t === tokens[i]; })) {
+          return { frame: frameNames[f], actor: a, obstacle: o, adjective: adj };
+        }
+      }
+      return null;
     }
 
     function onText() {
@@ -634,49 +684,46 @@
       if (problems) {
         hint.textContent = problems;
         text.setAttribute("aria-invalid", "true");
+        result.textContent = "";  // kein veraltetes Ergebnis neben dem Hinweis
+        maps.textContent = "";
         return;
       }
       text.removeAttribute("aria-invalid");
-      // Passt der Satz zur Schablone, folgen die Auswahllisten.
-      if (slots.actors.f.concat(slots.actors.m).indexOf(tokens[1]) >= 0) {
-        actor.value = tokens[1];
-        var g = genderOf[tokens[1]];
-        if (slots.obstacles[g].indexOf(tokens[5]) >= 0) {
-          fillObstacles(g, slots.obstacles[g].indexOf(tokens[5]));
-        }
-        if (roleOfAdjective[tokens[9]]) { adjective.value = tokens[9]; }
+      var found = corpusSentence(tokens);  // Steht der Satz im Korpus, folgen die Auswahllisten.
+      if (found) {
+        frame.value = found.frame;
+        actor.value = found.actor;
+        fillObstacles(genderOf[found.actor], slots.obstacles[genderOf[found.actor]].indexOf(found.obstacle));
+        adjective.value = found.adjective;
       }
       update(tokens);
     }
 
-    /** Steht der Satz so im Korpus (Schablone, passende Artikel, gleiches Genus)? */
-    function isCorpusSentence(tokens) {
-      var g = genderOf[tokens[1]];
-      if (!g || slots.actors[g].indexOf(tokens[1]) < 0 || slots.obstacles[g].indexOf(tokens[5]) < 0 ||
-          !roleOfAdjective[tokens[9]]) {
-        return false;
-      }
-      var forms = g === "f" ? ["Die", "die", "sie"] : ["Der", "den", "er"];
-      var template = [forms[0], tokens[1], "sprang", "über", forms[1], tokens[5], ",", "weil", forms[2],
-        tokens[9], "war", "."];
-      return template.length === tokens.length && template.every(function (t, i) { return t === tokens[i]; });
+    /** Wörter derselben Rolle wie das unbekannte Wort (nach seiner Stelle im Rahmen). */
+    function sameRoleWords(tokens, index) {
+      var sentence = corpusSentence(fillFrame(frame.value, actor.value, obstacle.value, adjective.value));
+      var slot = sentence && frames[sentence.frame].length === tokens.length ? frames[sentence.frame][index] : null;
+      if (slot === "ACTOR") { return slots.actors.f.concat(slots.actors.m); }
+      if (slot === "OBSTACLE") { return slots.obstacles.f.concat(slots.obstacles.m); }
+      if (slot === "ADJECTIVE") { return slots.adjectives.actor.concat(slots.adjectives.obstacle); }
+      return vocab;
     }
 
     function checkSentence(tokens) {
       var unknown = tokens.filter(function (t) { return !(t in tokenId); });
       if (unknown.length) {
-        var w = unknown[0], guess = closestWord(w, vocab);
+        var w = unknown[0], guess = closestWord(w, sameRoleWords(tokens, tokens.indexOf(w)));
         return "Das Wort „" + w + "“ kennt das Modell nicht" + (guess ? " – meinten Sie „" + guess + "“?" : ".") +
           " Es kennt nur die " + vocab.length + " Wörter seines Korpus (alle stehen in den Auswahllisten oben).";
       }
-      var p = extra.pronoun_position, maxLen = extra.max_len;
+      var maxLen = extra.max_len;
       if (tokens.length > maxLen) {
         return "Der Satz hat " + tokens.length + " Tokens; das Modell verarbeitet höchstens " + maxLen +
           " (Satzzeichen zählen mit).";
       }
-      if (tokens.length <= p || (tokens[p] !== "sie" && tokens[p] !== "er")) {
-        return "Das Modell liest das Pronomen immer an Stelle " + (p + 1) + " (Satzzeichen zählen mit): " +
-          "Dort muss „sie“ oder „er“ stehen, wie in „Die Katze sprang über die Mauer, weil sie hoch war.“";
+      if (pronounIndex(extra, tokens.map(function (t) { return tokenId[t]; })) < 0) {
+        return "Im Satz steht kein Pronomen: Das Modell braucht „sie“ oder „er“, wie in " +
+          "„Die Katze sprang über die Mauer, weil sie hoch war.“";
       }
       return "";
     }
@@ -685,7 +732,7 @@
       var ids = tokens.map(function (t) { return tokenId[t]; });
       var t0 = now();
       var out = pronounForward(model, ids);
-      var p = extra.pronoun_position;
+      var p = out.pronoun;
       var candidates = [];
       tokens.forEach(function (t, j) {
         var noun = extra.noun_of_token[ids[j]];
@@ -696,19 +743,21 @@
       candidates.sort(function (a, b) { return b.value - a.value; });
       result.textContent = "";
       var best = candidates[0];
-      var expected = null, role = roleOfAdjective[tokens[9]];
-      if (role && isCorpusSentence(tokens)) { expected = role === "actor" ? tokens[1] : tokens[5]; }
+      var found = corpusSentence(tokens), expected = null;
+      if (found) { expected = roleOfAdjective[found.adjective] === "actor" ? found.actor : found.obstacle; }
       if (best) {
+        var shown = percents(candidates.map(function (c) { return c.value; }));
         var verdict = el("p", { class: "aufm-vorhersage" }, [
           "Das Modell bezieht „" + tokens[p] + "“ auf ", el("strong", { text: best.label }),
-          " (" + percent(best.value) + ")."]);
+          " (" + shown[0] + ")."]);
         if (expected) {
           var right = expected === best.label;
           verdict.appendChild(document.createTextNode(right ? " Das ist gemeint. " :
             " Gemeint ist aber „" + expected + "“. "));
-          var unseen = heldOut[expected + "|" + tokens[9]];
+          var unseen = heldOut[expected + "|" + found.adjective] ||
+            heldOut[found.frame + "|" + expected + "|" + found.adjective];
           verdict.appendChild(el("span", { class: "aufm-klein", text: unseen ?
-            "(Ein Testsatz: Das Paar „" + expected + "“ + „" + tokens[9] + "“ hat das Modell im Training nie gesehen.)" :
+            "(Ein Testsatz: Diesen Satz hat das Modell im Training nie gesehen.)" :
             "(Ein Satz aus dem Training.)" }));
         } else {
           verdict.appendChild(el("span", { class: "aufm-klein", text:
@@ -716,7 +765,7 @@
         }
         result.appendChild(verdict);
         result.appendChild(bars(candidates.map(function (c, i) {
-          return { label: c.label, value: c.value, strong: i === 0 };
+          return { label: c.label, value: c.value, strong: i === 0, text: shown[i] };
         })));
       } else {
         result.appendChild(el("p", { text: "Im Satz steht kein Nomen, auf das das Pronomen zeigen könnte." }));
@@ -736,8 +785,8 @@
 
     var sentence = el("fieldset", { class: "aufm-satz" }, [
       el("legend", { text: "Satz aus dem Wortschatz des Modells bauen" }),
-      article, " ", labelled("Handelnder", actor, true), " sprang über ", objectArticle, " ",
-      labelled("Hindernis", obstacle, true), ", weil ", pronoun, " ", labelled("Adjektiv", adjective, true), " war.",
+      labelled("Satzbau", frame, true), " ", labelled("Tier", actor, true), " ",
+      labelled("Hindernis", obstacle, true), " ", labelled("Adjektiv", adjective, true),
     ]);
     container.appendChild(sentence);
     container.appendChild(el("div", { class: "aufm-zeile" }, [labelled("Oder den Satz frei eingeben:", text)]));
@@ -1119,6 +1168,8 @@
     tokenizeWords: tokenizeWords,
     detokenize: detokenize,
     closestWord: closestWord,
+    percents: percents,
+    largestRemainder: largestRemainder,
     heatColor: heatColor,
     loadModel: loadModel,
     startLab: startLab,
