@@ -243,7 +243,7 @@ def test_ohne_eingabe_keine_antwort_und_ehrlicher_seed_text(sitzung: Sitzung) ->
         assert "Das Modell erkennt" in box.locator(".aufm-vorhersage").inner_text()
     elif sitzung.lab == "textgenerierung":
         prose = " ".join(page.locator("article").inner_text().split()).lower()
-        assert "derselbe Seed ergibt dort einen anderen Text" in prose
+        assert "derselbe seed ergibt dort einen anderen text" in prose
         _, model, header = served_model("textgenerierung")
         vocab = CharVocab(header["extra"]["chars"])
         lab_text, _ = sample_seeded(model, vocab, "Die Aufmerksamkeit ", 60, 0.8, seed=1)
