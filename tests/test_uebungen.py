@@ -316,7 +316,7 @@ def test_exercise_code_is_fenced_python():
 
 
 def test_solution_replaces_gaps_line_by_line():
-    assert _matches("m = f(a, b=...)\nprint(m)  # Ausgabe\n", "m = f(a, b=2)\nprint(m)\n")
+    assert _matches("m = f(a, b=...)  # Lücke\nprint(m)\n", "m = f(a, b=2)  # Lücke\nprint(m)\n")
     assert not _matches("m = f(a, b=...)\n", "m = g(a, b=2)\n")
     assert not _matches("x = 1\n", "x = 1\ny = 2\n")
 
