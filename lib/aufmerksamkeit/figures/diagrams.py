@@ -138,10 +138,9 @@ def plot_qkv_matrices(
             f"{mats['Q'].shape} und {mats['K'].shape}."
         )
     limit = max(float(np.abs(m).max()) for m in mats.values())
-    widths = [m.shape[1] for m in mats.values()]
-    fig, axes = plt.subplots(
-        1, 4, figsize=(10.5, 2.9), layout="constrained", gridspec_kw={"width_ratios": widths}
-    )
+    # 2 × 2 statt 1 × 4: bei Seitenbreite bleiben Zahlen und Beschriftungen lesbar
+    fig, grid = plt.subplots(2, 2, figsize=(8.0, 5.8), layout="constrained")
+    axes = grid.ravel()
     titles = {
         "X": "$X$: Einbettungen",
         "Q": "$Q = XW^Q$: Abfragen",
@@ -158,7 +157,7 @@ def plot_qkv_matrices(
                 decimal_comma(value, 1),
                 ha="center",
                 va="center",
-                fontsize=8,
+                fontsize=10,
                 color=color,
             )
         symbol = name.lower()
@@ -166,14 +165,15 @@ def plot_qkv_matrices(
             range(len(tokens)), [f"${symbol}_{i + 1}$  {t}" for i, t in enumerate(tokens)]
         )
         ax.set_xticks(range(m.shape[1]), [str(j + 1) for j in range(m.shape[1])])
-        ax.set_title(f"{titles[name]}\n({m.shape[0]} × {m.shape[1]})", fontsize=10)
-        ax.tick_params(length=0)
+        ax.set_title(f"{titles[name]}  ({m.shape[0]} × {m.shape[1]})", fontsize=11)
+        ax.tick_params(length=0, labelsize=10)
         if highlight is not None:
             ax.add_patch(
                 plt.Rectangle((-0.5, highlight - 0.5), m.shape[1], 1, fill=False, ec="black", lw=2)
             )
-    axes[0].set_xlabel("Komponente")
-    fig.colorbar(image, ax=axes, label="Wert", shrink=0.8)
+    for ax in axes[2:]:
+        ax.set_xlabel("Komponente")
+    fig.colorbar(image, ax=list(axes), label="Wert", shrink=0.8)
     return fig
 
 
