@@ -430,3 +430,16 @@ def test_bfloat16_tensor_gets_german_type_error():
         scaled_dot_product_attention(q, q.float(), q.float())
     with pytest.raises(TypeError, match=r"bfloat16.*\.float\(\)"):
         softmax(q)
+
+
+def test_minimal_attention_equals_the_library_version() -> None:
+    from aufmerksamkeit.core.attention import minimal_attention
+
+    rng = np.random.default_rng(3)
+    q, k, v = (
+        rng.standard_normal((2, 5, 4)),
+        rng.standard_normal((2, 7, 4)),
+        rng.standard_normal((2, 7, 3)),
+    )
+    expected, _ = scaled_dot_product_attention(q, k, v)
+    np.testing.assert_allclose(minimal_attention(q, k, v), expected, atol=1e-12)

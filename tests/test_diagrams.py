@@ -103,3 +103,15 @@ def test_transformer_block_draws_layout_bottom_to_top_with_two_residuals():
             assert line.get_ydata()[0] < y - 0.25
     assert fig.axes[0].get_title() == "Pre-LN (dieses Buch)"
     plt.close(fig)
+
+
+def test_decoder_block_schema_has_three_sublayers_with_residuals():
+    from aufmerksamkeit.figures.diagrams import DECODER_LAYOUT, plot_decoder_block
+
+    assert DECODER_LAYOUT.count("+") == 3 and DECODER_LAYOUT.count("LayerNorm") == 3
+    assert DECODER_LAYOUT.index("Maskierte Self-Attention") < DECODER_LAYOUT.index(
+        "Cross-Attention"
+    )
+    fig = plot_decoder_block()
+    texts = {t.get_text() for t in fig.axes[0].texts}
+    assert {"Cross-Attention", "Maskierte Self-Attention", "Feed-Forward-Netz"} <= texts

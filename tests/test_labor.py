@@ -152,6 +152,18 @@ def test_ziffern_labor_schaltflaechen_aendern_die_vorhersage() -> None:
     clear = box.children[0].children[1].children[1]
     clear.click()
     assert not any(b.value for b in grid.children)
+    # Ohne Eingabe keine Antwort: ein leeres Bild wird nicht klassifiziert.
+    assert "Zeichnen Sie eine Ziffer" in output.value
+    assert "Das Modell erkennt" not in output.value and "Klassen-Tokens" not in output.value
+
+
+def test_labor_zieht_anders_als_sample_wie_der_buchtext_sagt(char_gpt) -> None:
+    """Buchtext (22.6, Textgenerierung): Derselbe Seed gibt im Labor einen anderen Text als
+    ``sample()`` – Mulberry32 gegen den Zufallsgenerator von PyTorch."""
+    model, vocab = char_gpt
+    lab, _ = labor.sample_seeded(model, vocab, "Die Aufmerksamkeit ", 60, temperature=0.8, seed=1)
+    torch_text = sample(model, vocab, "Die Aufmerksamkeit ", 60, temperature=0.8, seed=1)
+    assert lab != torch_text
 
 
 def test_heatmap_farben_wie_im_browser() -> None:

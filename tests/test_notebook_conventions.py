@@ -2,6 +2,7 @@
 
 import ast
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,9 @@ def code_cells(path):
 
 def test_there_are_notebooks():
     assert NOTEBOOKS, "Keine Notebooks unter chapters/ gefunden."
+
+
+FRESH_TRAINING = "# frisches Training: Zahl hängt von der CPU ab"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(CHAPTERS)))
@@ -58,11 +62,26 @@ def test_code_cells_are_short_and_define_nothing_reusable(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(CHAPTERS)))
 def test_ignored_outputs_are_justified_timings(path):
+    """nbval darf eine Ausgabe nur aus zwei Gründen übergehen, die die Zelle selbst nennt.
+
+    - ``# Zeitmessung …``: Laufzeiten hängen vom Rechner und seiner Auslastung ab.
+    - ``# frisches Training: Zahl hängt von der CPU ab`` – nur in einer Zelle, die wirklich
+      frisch trainiert (``train(`` oder ``train_…(``): Rundungen der CPU-Kernel machen aus
+      demselben Seed ein anderes Modell (STACK.md). Was gespeicherte Gewichte rechnen, wird
+      weiter verglichen.
+    """
     for number, cell in enumerate(code_cells(path), start=1):
         if "nbval-ignore-output" in cell.get("metadata", {}).get("tags", []):
             source = "".join(cell["source"])
-            assert source.lstrip().startswith("#"), (
-                f"Code-Zelle {number} ignoriert ihre Ausgabe ohne Kommentar, warum."
+            first = source.lstrip().splitlines()[0] if source.strip() else ""
+            if first.startswith("# Zeitmessung"):
+                continue
+            assert first == FRESH_TRAINING, (
+                f"Code-Zelle {number} ignoriert ihre Ausgabe ohne Grund; erlaubt sind "
+                f"„# Zeitmessung …“ und „{FRESH_TRAINING}“."
+            )
+            assert re.search(r"\btrain(_\w+)?\(", source), (
+                f"Code-Zelle {number} nennt frisches Training, trainiert aber nicht."
             )
 
 

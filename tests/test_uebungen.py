@@ -1,23 +1,31 @@
-"""Jeder Python-Block in Übungen und Lösungen läuft – mit der Lösung in den Lücken.
+"""Jede Übung läuft so, wie die Leserin sie trifft: nach den Code-Zellen ihres Notebooks.
 
 Die Blöcke stehen in ``{exercise}``/``{solution}``-Direktiven der Kapiteltexte (``.md``)
-und der Markdown-Zellen der Notebooks. Ein Übungsblock mit Lücken (``...``) wird mit
-den Zeilen seiner Lösung vervollständigt: Eine Zeile ``ziel = ...`` ersetzt die
-Lösungszeile mit demselben Ziel, eine Zeile ``...`` allein die Lösungszeilen, die in
-der Übung noch fehlen. Der Block läuft im Zusammenhang seines Notebooks: Vorher laufen
-die erste Code-Zelle (Importe, Seed) und die Code-Zellen, die die im Block benutzten
-Namen festlegen – gegen die mitgelieferten Modelle. Danach prüft ``CHECKS`` das
-Ergebnis; jeder Block braucht eine Prüfung.
+und der Markdown-Zellen der Notebooks. Ein Übungsblock mit Lücken (``...``) wird durch
+seine Lösung ersetzt, wenn die Lösung derselbe Block ohne Lücken ist (Zeile für Zeile,
+``...`` steht für ein beliebiges Stück); sonst füllt ``complete`` die Lücken: Eine Zeile
+``ziel = ...`` ersetzt die Lösungszeile mit demselben Ziel, eine Zeile ``...`` allein die
+Lösungszeilen, die in der Übung noch fehlen.
+
+Zusammenhang – genau der, den die Leserin hat, ohne geborgte Namen: Ein Block in einem
+Notebook läuft in einem frischen Namensraum nach **allen** Code-Zellen *seines* Notebooks
+über ihm (in Reihenfolge, gegen die mitgelieferten Modelle). Ein Block in einem Kapiteltext
+(``index.md`` und die anderen ``.md``-Seiten) gehört zu einem Notebook desselben Kapitels
+(``MD_CONTEXT``) und läuft nach allen seinen Code-Zellen – so, als fügte die Leserin ihn am
+Ende dieses Notebooks ein. Damit nicht jeder Block das Notebook neu ausführt, wird jeder
+Notebook-Anfang einmal ausgeführt und jeder Block in einer flachen Kopie dieses
+Namensraums ausgeführt. Danach prüft ``CHECKS`` das Ergebnis; jeder Block braucht eine
+Prüfung.
 """
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import io
 import json
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -28,11 +36,25 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = ROOT / "chapters"
 
-# Kapiteltexte ohne eigenes Notebook-Umfeld: in welchem Notebook ihre Blöcke laufen
-MD_CONTEXT = {"22_1_einfuehrung/index.md": "22_1_einfuehrung/erste_heatmap.ipynb"}
+# Kapiteltexte ohne eigene Code-Zellen: nach welchem Notebook ihres Kapitels ihre Blöcke
+# laufen. Gewählt ist das Notebook, dessen Stoff die Übungen aufgreifen (22.5: Speicher →
+# Effizienz; 22.6: Zahlwörter → Übersetzung); für Seiten ohne Code-Blöcke ist die Zuordnung
+# die erste Notebook-Seite des Kapitels.
+MD_CONTEXT = {
+    "22_1_einfuehrung/index.md": "22_1_einfuehrung/erste_heatmap.ipynb",
+    "22_2_was_ist_self_attention/index.md": "22_2_was_ist_self_attention/beispiel.ipynb",
+    "22_3_mathematik/index.md": "22_3_mathematik/rechnung.ipynb",
+    "22_4_multi_head/index.md": "22_4_multi_head/koepfe.ipynb",
+    "22_5_bedeutung/index.md": "22_5_bedeutung/effizienz.ipynb",
+    "22_6_anwendungen/index.md": "22_6_anwendungen/uebersetzung.ipynb",
+    "22_6_anwendungen/textgenerierung_live.md": "22_6_anwendungen/textgenerierung.ipynb",
+    "22_6_anwendungen/ziffer_zeichnen.md": "22_6_anwendungen/bilderkennung.ipynb",
+}
 
 DIRECTIVE = re.compile(r"^(`{3,})\{(exercise|solution)\}[ \t]*(.*?)\n(.*?)^\1[ \t]*$", re.M | re.S)
 CODE = re.compile(r"^(`{3,})python[ \t]*\n(.*?)^\1[ \t]*$", re.M | re.S)
+FENCE = re.compile(r"^(`{3,}).*?^\1[ \t]*$", re.M | re.S)
+INDENTED = re.compile(r"\n[ \t]*\n(    \S.*)")
 LABEL = re.compile(r"^:label:\s*(\S+)", re.M)
 
 
@@ -42,22 +64,23 @@ class Block:
     kind: str  # "exercise" oder "solution"
     code: str
     source: str  # Datei, bei Notebooks mit Zellnummer
-    notebook: Path | None
-    cell: int  # Index der Markdown-Zelle (für .md-Dateien: Zahl der Zellen)
+    notebook: Path
+    cell: int  # Index der Markdown-Zelle (für .md-Dateien: hinter der letzten Zelle)
+    body: str  # ganzer Text der Direktive
 
 
 def _texts():
     for path in sorted(CHAPTERS.rglob("*.md")):
-        context = MD_CONTEXT.get(path.relative_to(CHAPTERS).as_posix())
-        notebook = CHAPTERS / context if context else None
-        yield path.relative_to(ROOT).as_posix(), path.read_text(), notebook, 10**6
+        relative = path.relative_to(CHAPTERS).as_posix()
+        assert relative in MD_CONTEXT, f"{relative}: kein Notebook in MD_CONTEXT zugeordnet."
+        yield relative, path.read_text(), CHAPTERS / MD_CONTEXT[relative], 10**6
     for path in sorted(CHAPTERS.rglob("*.ipynb")):
         if "_build" in path.parts or ".ipynb_checkpoints" in path.parts:
             continue
         for index, cell in enumerate(json.loads(path.read_text())["cells"]):
             if cell["cell_type"] == "markdown":
                 text = "".join(cell["source"])
-                yield f"{path.relative_to(ROOT).as_posix()}#{index}", text, path, index
+                yield f"{path.relative_to(CHAPTERS).as_posix()}#{index}", text, path, index
 
 
 def collect_blocks() -> list[Block]:
@@ -68,8 +91,22 @@ def collect_blocks() -> list[Block]:
             found = LABEL.search(body)
             label = argument if kind == "solution" else (found.group(1) if found else argument)
             for code in CODE.finditer(body):
-                blocks.append(Block(label, kind, code.group(2), source, notebook, cell))
+                blocks.append(Block(label, kind, code.group(2), source, notebook, cell, body))
     return blocks
+
+
+def _matches(exercise: str, solution: str) -> bool:
+    """Ist ``solution`` Zeile für Zeile die Übung, mit Text anstelle jeder Lücke ``...``?"""
+    lines = [line for line in exercise.splitlines() if line.strip()]
+    answers = [line for line in solution.splitlines() if line.strip()]
+    if len(lines) != len(answers):
+        return False
+    for line, answer in zip(lines, answers):
+        code = line.split("#")[0].rstrip() if "..." in line else line.rstrip()
+        pattern = ".+?".join(re.escape(piece) for piece in code.split("..."))
+        if not re.match(pattern, answer.rstrip()):
+            return False
+    return True
 
 
 def _target(line: str) -> str | None:
@@ -111,50 +148,28 @@ def complete(exercise: str, solution: str) -> str:
     return "\n".join(result) + "\n"
 
 
-def _names(code: str) -> tuple[set[str], set[str]]:
-    """(benutzte, festgelegte) Namen eines Code-Stücks."""
-    tree = ast.parse(code)
-    used, defined = set(), set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name):
-            (used if isinstance(node.ctx, ast.Load) else defined).add(node.id)
-        elif isinstance(node, ast.alias):
-            defined.add((node.asname or node.name).split(".")[0])
-        elif isinstance(node, ast.arg):
-            defined.add(node.arg)
-    return used, defined
-
-
-def context_cells(notebook: Path, before: int, code: str) -> list[str]:
-    """Erste Code-Zelle und alle früheren Zellen, von denen ``code`` (transitiv) abhängt."""
+@cache
+def _prefix(notebook: Path, before: int) -> dict:
+    """Namensraum nach allen Code-Zellen von ``notebook`` vor Zelle ``before`` (einmal je Ort)."""
     cells = json.loads(notebook.read_text())["cells"]
-    sources = ["".join(c["source"]) for c in cells[:before] if c["cell_type"] == "code"]
-    needed, _ = _names(code)
-    chosen = []
-    for source in reversed(sources[1:]):
-        used, defined = _names(source)
-        if defined & needed:
-            chosen.append(source)
-            needed |= used
-    return [sources[0], *reversed(chosen)]
+    namespace: dict = {"__name__": "__main__"}
+    with contextlib.redirect_stdout(io.StringIO()), plt.rc_context():
+        for index, cell in enumerate(cells[:before]):
+            if cell["cell_type"] == "code":
+                source = "".join(cell["source"])
+                exec(compile(source, f"{notebook.name}, Zelle {index}", "exec"), namespace)
+    plt.close("all")
+    return namespace
 
 
-def run(block_code: str, notebook: Path | None, cell: int, needs: str = "") -> tuple[dict, str]:
-    """Führt die Zusammenhangszellen und den Block aus; gibt Namensraum und Ausgabe zurück.
-
-    ``needs``: weitere Namen aus dem Notebook, die erst die Prüfung braucht.
-    """
-    namespace: dict = {"__name__": "__uebung__"}
+def run(block_code: str, notebook: Path, cell: int) -> tuple[dict, str]:
+    """Führt den Block nach den Code-Zellen über ihm aus; gibt Namensraum und Ausgabe zurück."""
     threads = torch.get_num_threads()
     deterministic = torch.are_deterministic_algorithms_enabled()
     stdout = io.StringIO()
     try:
+        namespace = dict(_prefix(notebook, cell))  # frische Kopie: kein Name von anderswo
         with contextlib.redirect_stdout(stdout), plt.rc_context():
-            if notebook is not None:
-                for source in context_cells(notebook, cell, f"{block_code}\n{needs}"):
-                    exec(compile(source, f"{notebook.name} (Zusammenhang)", "exec"), namespace)
-            stdout.seek(0)
-            stdout.truncate()
             exec(compile(block_code, "Übungsblock", "exec"), namespace)
     finally:
         plt.close("all")
@@ -236,6 +251,20 @@ def _noise(ns, out):
     assert noisy < clean - 0.2  # „sinkt deutlich“
 
 
+def _two_heads(ns, out):
+    assert float(out) > 0.8  # Lösungstext: „eine ähnliche Genauigkeit“ wie mit einem Kopf
+    assert ns["model2"].cross_weights().shape[1] == 2  # (N, h, T, S)
+
+
+def _peeking(ns, out):
+    assert ns["log2"].losses[-1] < ns["meta"]["losses"][-1]  # abschreiben ist leichter
+
+
+def _weights_per_head(ns, out):
+    counts = [int(line.split()[-6]) for line in out.strip().splitlines()]
+    assert counts == [25, 1048576, 38809, 2250000]
+
+
 CHECKS = {
     "ex-22-1-temperatur": _temperature,
     "ex-22-5-speicher": _memory,
@@ -249,13 +278,9 @@ CHECKS = {
     "ex-22-6-vit-patches": _patches,
     "ex-22-6-vit-fehler": _errors,
     "ex-22-6-asr-rauschen": _noise,
-}
-
-# Namen, die nur die Prüfung braucht (nicht der Block selbst)
-NEEDS = {
-    "ex-22-1-temperatur": "schwelle",
-    "ex-22-2-genauigkeit": "metrics",
-    "ex-22-6-asr-rauschen": "test_data",
+    "ex-22-6-uebersetzung-koepfe": _two_heads,
+    "ex-22-6-text-maske": _peeking,
+    "ex-22-6-gewichte": _weights_per_head,
 }
 
 BLOCKS = collect_blocks()
@@ -281,6 +306,21 @@ def test_complete_fills_assignments_and_missing_lines():
         complete("q = ...\n", "r = 1\n")
 
 
+def test_exercise_code_is_fenced_python():
+    """Code in Übungen steht in ```python-Blöcken – eingerückter Code entginge diesem Test."""
+    for source, text, _, _ in _texts():
+        for match in DIRECTIVE.finditer(text):
+            rest = FENCE.sub("", match.group(4))
+            found = INDENTED.search(rest)
+            assert found is None, f"{source}: eingerückter Code-Block {found.group(1)!r}."
+
+
+def test_solution_replaces_gaps_line_by_line():
+    assert _matches("m = f(a, b=...)  # Lücke\nprint(m)\n", "m = f(a, b=2)  # Lücke\nprint(m)\n")
+    assert not _matches("m = f(a, b=...)\n", "m = g(a, b=2)\n")
+    assert not _matches("x = 1\n", "x = 1\ny = 2\n")
+
+
 @pytest.mark.parametrize("label", RUNS)
 def test_exercise_block_runs_and_gives_the_expected_result(label):
     exercise, solution = EXERCISES.get(label), SOLUTIONS.get(label)
@@ -288,9 +328,12 @@ def test_exercise_block_runs_and_gives_the_expected_result(label):
     code = block.code
     if exercise is not None and "..." in exercise.code:
         assert solution is not None, f"{label}: Übung mit Lücken, aber ohne Lösungsblock."
-        code = complete(exercise.code, solution.code)
+        if _matches(exercise.code, solution.code):
+            code = solution.code
+        else:
+            code = complete(exercise.code, solution.code)
     if solution is not None and exercise is not None and solution.code.strip() != code.strip():
         # Die Lösung als Ganzes (wenn sie ein vollständiger Block ist) muss genauso laufen.
         assert all(line.strip() in code for line in solution.code.splitlines()), label
-    namespace, output = run(code, block.notebook, block.cell, NEEDS.get(label, ""))
+    namespace, output = run(code, block.notebook, block.cell)
     CHECKS[label](namespace, output)

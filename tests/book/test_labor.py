@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import pytest
 from buchumgebung import BOOK_HTML, book_pages, require_book
 
-from aufmerksamkeit.models.char_gpt import CharVocab
+from aufmerksamkeit.models.char_gpt import CharVocab, sample
 from aufmerksamkeit.models.registry import LAB_MODELS
 from aufmerksamkeit.notebook.labor import sample_seeded
 from aufmerksamkeit.web import export as web_export
@@ -227,6 +227,29 @@ def test_interaktion_ist_schnell_und_fehlerfrei(sitzung: Sitzung) -> None:
     assert not sitzung.failed, f"{lab}: fehlgeschlagene Requests: {sitzung.failed}"
     assert not sitzung.foreign(), f"{lab}: Requests an fremde Hosts: {sitzung.foreign()}"
     assert summary["median_ms"] <= TARGET_MS[lab], f"{lab}: zu langsam: {summary}"
+
+
+def test_ohne_eingabe_keine_antwort_und_ehrlicher_seed_text(sitzung: Sitzung) -> None:
+    """Ziffern: Nach „Alles löschen“ klassifiziert das Labor nichts. Textgenerierung: Die Seite
+    sagt, dass derselbe Seed im Labor gleich zieht, aber anders als ``sample()``."""
+    page = sitzung.page
+    if sitzung.lab == "ziffern":
+        box = page.locator('[data-aufm-labor="ziffern"]')
+        box.get_by_role("button", name="Alles löschen").click()
+        text = box.locator(".aufm-vorhersage").inner_text()
+        assert "Zeichnen Sie eine Ziffer" in text, text
+        assert box.locator(".aufm-patchkarte").count() == 0
+        box.locator("select").select_option(label="Testbild: Ziffer 3")
+        assert "Das Modell erkennt" in box.locator(".aufm-vorhersage").inner_text()
+    elif sitzung.lab == "textgenerierung":
+        prose = " ".join(page.locator("article").inner_text().split()).lower()
+        assert "derselbe seed ergibt dort einen anderen text" in prose
+        _, model, header = served_model("textgenerierung")
+        vocab = CharVocab(header["extra"]["chars"])
+        lab_text, _ = sample_seeded(model, vocab, "Die Aufmerksamkeit ", 60, 0.8, seed=1)
+        assert lab_text != sample(model, vocab, "Die Aufmerksamkeit ", 60, 0.8, seed=1)
+    else:
+        pytest.skip("nur Ziffern und Textgenerierung")
 
 
 def test_labor_dateien_klein_genug(sitzung: Sitzung) -> None:

@@ -154,3 +154,16 @@ def with_temperature(weights: np.ndarray, temperature: float, axis: int = -1) ->
     with np.errstate(divide="ignore"):
         logits = np.log(weights) / temperature  # log 0 = −inf: ausgeblendete Schlüssel bleiben 0
     return _softmax(logits, axis)
+
+
+def minimal_attention(q: np.ndarray, k: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Die Lehrfassung von :func:`scaled_dot_product_attention`: nur die Formel, ohne Prüfungen.
+
+    softmax(Q Kᵀ / √d_k) V – keine Maske, keine Form- oder Typprüfung, keine Sonderfälle.
+    ``q`` (..., L, d_k), ``k`` (..., S, d_k), ``v`` (..., S, d_v) → Ausgabe (..., L, d_v).
+    Für echte Rechnungen dient :func:`scaled_dot_product_attention`.
+    """
+    scores = q @ np.swapaxes(k, -1, -2) / np.sqrt(q.shape[-1])  # (..., L, S) skalierte Scores
+    weights = np.exp(scores - scores.max(axis=-1, keepdims=True))  # (..., L, S) stabil
+    weights = weights / weights.sum(axis=-1, keepdims=True)  # Softmax: Zeilen summieren zu 1
+    return weights @ v  # (..., L, d_v) gewichtete Summe der Werte

@@ -138,10 +138,9 @@ def plot_qkv_matrices(
             f"{mats['Q'].shape} und {mats['K'].shape}."
         )
     limit = max(float(np.abs(m).max()) for m in mats.values())
-    widths = [m.shape[1] for m in mats.values()]
-    fig, axes = plt.subplots(
-        1, 4, figsize=(10.5, 2.9), layout="constrained", gridspec_kw={"width_ratios": widths}
-    )
+    # 2 × 2 statt 1 × 4: bei Seitenbreite bleiben Zahlen und Beschriftungen lesbar
+    fig, grid = plt.subplots(2, 2, figsize=(8.0, 5.8), layout="constrained")
+    axes = grid.ravel()
     titles = {
         "X": "$X$: Einbettungen",
         "Q": "$Q = XW^Q$: Abfragen",
@@ -158,7 +157,7 @@ def plot_qkv_matrices(
                 decimal_comma(value, 1),
                 ha="center",
                 va="center",
-                fontsize=8,
+                fontsize=10,
                 color=color,
             )
         symbol = name.lower()
@@ -166,14 +165,15 @@ def plot_qkv_matrices(
             range(len(tokens)), [f"${symbol}_{i + 1}$  {t}" for i, t in enumerate(tokens)]
         )
         ax.set_xticks(range(m.shape[1]), [str(j + 1) for j in range(m.shape[1])])
-        ax.set_title(f"{titles[name]}\n({m.shape[0]} × {m.shape[1]})", fontsize=10)
-        ax.tick_params(length=0)
+        ax.set_title(f"{titles[name]}  ({m.shape[0]} × {m.shape[1]})", fontsize=11)
+        ax.tick_params(length=0, labelsize=10)
         if highlight is not None:
             ax.add_patch(
                 plt.Rectangle((-0.5, highlight - 0.5), m.shape[1], 1, fill=False, ec="black", lw=2)
             )
-    axes[0].set_xlabel("Komponente")
-    fig.colorbar(image, ax=axes, label="Wert", shrink=0.8)
+    for ax in axes[2:]:
+        ax.set_xlabel("Komponente")
+    fig.colorbar(image, ax=list(axes), label="Wert", shrink=0.8)
     return fig
 
 
@@ -240,4 +240,61 @@ def plot_transformer_block(norms: Sequence[str] = ("pre", "post")) -> Figure:
         ax.set(xlim=(-2.0, 1.4), ylim=(-0.4, len(parts) + 1.3), title=titles.get(norm, norm))
         ax.set_aspect("equal")
         ax.axis("off")
+    return fig
+
+
+#: Bauteile des Decoder-Blocks (Pre-LN) von unten nach oben, wie ``core.blocks.DecoderBlock``.
+DECODER_LAYOUT = [
+    "LayerNorm", "Maskierte Self-Attention", "+",
+    "LayerNorm", "Cross-Attention", "+",
+    "LayerNorm", "Feed-Forward-Netz", "+",
+]  # fmt: skip
+
+
+def plot_decoder_block() -> Figure:
+    """Schema des Decoder-Blocks (Pre-LN): kausale Self-Attention, Cross-Attention, FFN.
+
+    Drei Teilschichten, jede mit Restverbindung (roter Pfeil zum „+“); Schlüssel und
+    Werte der Cross-Attention kommen von rechts aus der Encoder-Ausgabe.
+    """
+    colors = {**BLOCK_COLORS, "Maskierte Self-Attention": "#cfe2f3", "Cross-Attention": "#d9ead3"}
+    parts = DECODER_LAYOUT
+    fig, ax = plt.subplots(figsize=(5.2, 6.4), layout="constrained")
+    arrow = {"arrowstyle": "->", "color": "0.3"}
+    ax.annotate("", (0, 0.75), (0, 0.25), arrowprops=arrow)
+    ax.text(0, 0.1, "Ziel-Tokens $y$  (N, T, d_model)", ha="center", va="top", fontsize=11)
+    for i, part in enumerate(parts):
+        y = 1.0 + i
+        if part == "+":
+            ax.add_patch(plt.Circle((0, y), 0.22, fc="white", ec="0.3", zorder=2))
+            ax.text(0, y, "+", ha="center", va="center", fontsize=13, zorder=3)
+            start = y - 2.6  # Restverbindung: vom Eingang der LayerNorm vorbei zum „+“
+            ax.plot([0, -1.75, -1.75], [start, start, y], color="C3", lw=1.6)
+            ax.annotate("", (-0.24, y), (-1.75, y),
+                        arrowprops={"arrowstyle": "->", "color": "C3", "lw": 1.6})  # fmt: skip
+        else:
+            box = FancyBboxPatch((-1.45, y - 0.25), 2.9, 0.5, boxstyle="round,pad=0.03")
+            box.set(facecolor=colors[part], edgecolor="0.3", zorder=2)
+            ax.add_patch(box)
+            ax.text(0, y, part, ha="center", va="center", fontsize=10, zorder=3)
+        top, end = (
+            y + (0.22 if part == "+" else 0.28),
+            y + 1 - (0.22 if i + 1 < len(parts) and parts[i + 1] == "+" else 0.28),
+        )
+        ax.annotate("", (0, end), (0, top), arrowprops=arrow)
+    cross = 1.0 + parts.index("Cross-Attention")
+    ax.annotate(
+        "", (1.5, cross), (2.3, cross), arrowprops={"arrowstyle": "->", "color": "C2", "lw": 1.6}
+    )
+    encoder = "K, V aus dem\nEncoder\n(N, S, d_model)"
+    ax.text(2.35, cross, encoder, ha="left", va="center", color="C2", fontsize=10)
+    masked = 1.0 + parts.index("Maskierte Self-Attention")
+    ax.text(1.6, masked, "kausal: nur\nfrühere\nZiel-Tokens", ha="left", va="center", fontsize=9)
+    ax.text(
+        -1.6, 2.0, "Restverbindung", color="C3", rotation=90, ha="right", va="center", fontsize=9
+    )
+    ax.text(0, len(parts) + 0.8, "Ausgabe  (N, T, d_model)", ha="center", va="bottom", fontsize=11)
+    ax.set(xlim=(-2.3, 3.8), ylim=(-0.4, len(parts) + 1.4), title="Decoder-Block (Pre-LN)")
+    ax.set_aspect("equal")
+    ax.axis("off")
     return fig

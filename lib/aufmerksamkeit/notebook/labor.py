@@ -414,6 +414,8 @@ def _patch_table(name: str, weights: np.ndarray, grid: int) -> str:
 @torch.no_grad()
 def digit_report(model: nn.Module, pixels: np.ndarray) -> str:
     """Klassenwahrscheinlichkeiten und Aufmerksamkeit des Klassen-Tokens (je Block und Kopf)."""
+    if not np.asarray(pixels).any():
+        return "<p>Zeichnen Sie eine Ziffer.</p>"  # ohne Eingabe keine Antwort
     model.eval()
     image = torch.tensor(np.asarray(pixels, dtype=np.float32)).reshape(1, model.image_size, -1)
     probs = torch.softmax(model(image)[0], -1).numpy()

@@ -984,6 +984,14 @@
 
     function update() {
       var t0 = now();
+      if (!pixels.some(function (v) { return v > 0; })) {
+        // Ohne Eingabe keine Antwort: Ein leeres Bild ist keine Ziffer.
+        result.textContent = "";
+        result.appendChild(el("p", { class: "aufm-vorhersage" }, ["Zeichnen Sie eine Ziffer."]));
+        maps.textContent = "";
+        container.dataset.dauerMs = (now() - t0).toFixed(2);
+        return null;
+      }
       var out = vitForward(model, pixels);
       var order = out.probs.map(function (p, i) { return i; }).sort(function (a, b) { return out.probs[b] - out.probs[a]; });
       result.textContent = "";
