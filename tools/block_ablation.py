@@ -7,7 +7,8 @@ eigener Prozess (der Kernel wird beim Start von PyTorch festgelegt), zwei parall
 Schreibt alle Messwerte nach ``lib/aufmerksamkeit/data/ablation.json``; das
 Notebook ``chapters/22_4_multi_head/transformer_block.ipynb`` liest sie von dort.
 
-Aufruf: ``python tools/block_ablation.py [--seeds 5] [--kerne native,avx2,default]``.
+Aufruf: ``python tools/block_ablation.py [--seeds 5] [--kerne native,avx2,default] [experiment …]``;
+mit Namen (etwa ``heads``) misst es nur diese Experimente neu und behält die übrigen Messwerte.
 Exit-Code 1, wenn eine Aussage des Texts für einen Lauf nicht gilt.
 """
 
@@ -86,9 +87,17 @@ def main() -> int:
     kernels = args.kerne.split(",")
     if unknown := sorted(set(kernels) - set(KERNELS)):
         sys.exit(f"Unbekannte Kernel: {unknown}")
-    jobs = [(e, v, k, seeds) for e, (_, variants, _) in EXPERIMENTS.items() for v in variants
-            for k in kernels]  # fmt: skip
-    rows = run_grid(jobs, run_job, args.parallel)
+    chosen = args.names or list(EXPERIMENTS)
+    if unknown := sorted(set(chosen) - set(EXPERIMENTS)):
+        sys.exit(f"Unbekannte Experimente: {unknown}; möglich: {sorted(EXPERIMENTS)}")
+    kept = []
+    if args.names:  # nur diese Experimente neu messen, die übrigen Messwerte behalten
+        stored = json.loads(OUTPUT.read_text(encoding="utf-8"))
+        if stored["seeds"] != len(seeds) or stored["kernels"] != kernels:
+            sys.exit("Seeds und Kernel müssen zu den gespeicherten Messwerten passen.")
+        kept = [r for r in stored["runs"] if r["experiment"] not in chosen]
+    jobs = [(e, v, k, seeds) for e in chosen for v in EXPERIMENTS[e][1] for k in kernels]
+    rows = kept + run_grid(jobs, run_job, args.parallel)
     rows.sort(key=lambda r: (r["experiment"], r["variant"], r["seed"], kernels.index(r["kernel"])))
     for experiment, (_, _, metric) in EXPERIMENTS.items():
         print(table(rows, experiment, metric, kernels))

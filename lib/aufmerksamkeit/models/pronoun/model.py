@@ -145,10 +145,10 @@ SHORTCUT_CLAIMS = (
         at_least=0.95,
     ),
     Claim(
-        "Steht das Hindernis vor dem Tier, trifft das Ein-Rahmen-Modell höchstens 60 % der "
+        "Steht das Hindernis vor dem Tier, trifft das Ein-Rahmen-Modell höchstens 75 % der "
         "Testsätze",
         "test_accuracy_swapped",
-        at_most=0.6,
+        at_most=0.75,
     ),
 )
 ROLES = ("actor", "obstacle")
