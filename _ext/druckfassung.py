@@ -26,12 +26,11 @@ from pathlib import Path
 
 from docutils import nodes
 from docutils.utils import new_document
+from labor import LABS  # Titel der Labore, wie die Direktive sie kennt (_ext/labor.py)
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
-
-from labor import LABS  # Titel der Labore, wie die Direktive sie kennt (_ext/labor.py)
 
 logger = logging.getLogger(__name__)
 

@@ -170,8 +170,8 @@ class KurspaketImPdf(SphinxPostTransform):
 
 def _menu_entry(app: Sphinx, pagename: str, templatename: str, context: dict, *args) -> None:
     """Download-Menü der Notebook-Seiten: zusätzlich das Kurspaket."""
-    if not context.get("ipynb_source"):
-        return
+    if context.get("page_source_suffix") != ".ipynb" and not context.get("ipynb_source"):
+        return  # keine Notebook-Seite
     for group in context.get("header_buttons", []):
         if group.get("label") == "download-buttons":
             group["buttons"].insert(
