@@ -9,6 +9,8 @@ bleiben unberührt.
   Online-Buch und in JupyterLab verschieben lässt.
 * **Labore** (Direktive ``labor`` bzw. ``aufmerksamkeit.labor``): Statt des
   HTML-Platzhalters steht ein Hinweiskasten, wo das Labor läuft.
+* **Eingeklappte Zellen** (Tag ``hide-cell``) erscheinen ganz; sphinx-jupyterbook-latex
+  ließe sie sonst weg.
 * **Lösungen** (``solution`` von sphinx-exercise): Sie wandern aus dem Text in
   einen Anhang „Lösungen“ am Ende, nach Abschnitten geordnet; an ihrer Stelle
   steht ein Verweis mit Seitenzahl, im Anhang einer zurück zur Übung.
@@ -88,11 +90,10 @@ def lab_note(snippet: str) -> tuple[str, str] | None:
     match = _LAB.search(snippet)
     if match is None or match[1] not in LABS:
         return None
-    title = LABS[match[1]]
-    return title, (
-        f"Das {title} ist interaktiv: Im Online-Buch rechnet hier das mitgelieferte, trainierte "
-        "Modell direkt im Browser, in JupyterLab dasselbe Modell mit PyTorch im Notebook "
-        "(Kurspaket, siehe Einleitung). Auf Papier lässt es sich nicht zeigen."
+    return LABS[match[1]], (
+        "Im Online-Buch rechnet hier das mitgelieferte, trainierte Modell direkt im Browser, in "
+        "JupyterLab dasselbe Modell mit PyTorch im Notebook (Kurspaket, siehe Einleitung). Auf "
+        "Papier lässt sich dieses Labor nicht zeigen."
     )
 
 
@@ -149,6 +150,12 @@ class StaticInteractives(SphinxPostTransform):
     formats = ("latex",)
 
     def run(self, **kwargs: object) -> None:
+        for cell in self.document.findall(nodes.container):
+            # Auf Papier lässt sich nichts aufklappen: eingeklappte Zellen (Tag hide-cell,
+            # etwa die Rechnungen zu den Lösungen) zeigt das PDF ganz, statt sie mit
+            # sphinx-jupyterbook-latex (Priorität 400) ganz wegzulassen.
+            if "tag_hide-cell" in cell["classes"]:
+                cell["classes"].remove("tag_hide-cell")
         for bundle in list(self.document.findall(nodes.container)):
             if bundle.get("nb_element") != "mime_bundle":
                 continue
