@@ -15,7 +15,7 @@ STORED_CONFIG := .config-gespeicherte-ausgaben.yml
 # hat (siehe tools/kerne.py): So fällt auf, wenn eine gespeicherte Ausgabe von der CPU abhängt.
 KERN ?= avx2
 
-.PHONY: help venv book book-stored pdf pdf-test lab notebooks test lint unit nbval nbval-alle-kerne browser bench modelle robustheit clean
+.PHONY: help venv book book-stored pdf mitnehmen lab notebooks test lint unit nbval nbval-alle-kerne browser bench modelle robustheit clean
 
 help:
 	@echo "make book       – Buch bauen (legt .venv an, falls nötig)"
@@ -101,21 +101,21 @@ robustheit: $(STAMP)
 	$(BIN)/python tools/robustheit.py
 
 browser: $(STAMP)
-	$(BIN)/pytest tests/book -q --ignore=tests/book/test_pdf.py
+	$(BIN)/pytest tests/book -q --ignore=tests/book/test_pdf.py --ignore=tests/book/test_kurspaket.py
 
-# PDF bauen (wenn TeX Live da ist) und prüfen; ohne TeX überspringt sich der Test mit
-# Meldung, außer unter CI=true.
+# Zum Mitnehmen: PDF bauen (wenn TeX Live da ist) und prüfen, Kurspaket prüfen. Ohne TeX
+# überspringt sich der PDF-Test mit Meldung, außer unter CI=true.
 PDF_TOOLS := xelatex latexmk pdfinfo
-pdf-test: $(STAMP)
+mitnehmen: $(STAMP)
 	@if $(foreach tool,$(PDF_TOOLS),command -v $(tool) >/dev/null &&) true; then \
 	  $(MAKE) --no-print-directory pdf; \
 	else echo "TeX Live oder poppler fehlt – kein PDF gebaut, der PDF-Test meldet, was fehlt."; fi
-	$(BIN)/pytest tests/book/test_pdf.py -q
+	$(BIN)/pytest tests/book/test_pdf.py tests/book/test_kurspaket.py -q
 
-# Browser- und PDF-Test gleichzeitig: Chromium und xelatex teilen sich die Kerne besser als
-# nacheinander (beide lesen nur das gebaute Buch bzw. die gemeinsame Sphinx-Umgebung).
+# Browsertest und „mitnehmen“ gleichzeitig: Der Browsertest dauert länger als PDF und Kurspaket
+# zusammen, beide lesen nur das gebaute Buch bzw. die gemeinsame Sphinx-Umgebung.
 test: lint unit nbval book-stored
-	$(MAKE) --no-print-directory -j2 --output-sync=target browser pdf-test
+	$(MAKE) --no-print-directory -j2 --output-sync=target browser mitnehmen
 
 bench: $(STAMP)
 	$(BIN)/python tools/bench.py

@@ -59,7 +59,8 @@ def _require_pdf() -> None:
         skip_or_fail(
             f"Für den PDF-Test fehlen {', '.join(missing)} – `apt-get install latexmk "
             "texlive-xetex texlive-lang-german texlive-latex-extra texlive-fonts-recommended "
-            "fonts-freefont-otf fonts-dejavu-core poppler-utils` (siehe README, „PDF“)."
+            "fonts-freefont-otf fonts-dejavu-core poppler-utils` "
+            "(siehe README, „PDF und Kurspaket“)."
         )
     if not PDF.is_file():
         skip_or_fail(f"Kein PDF unter {PDF} – zuerst `make pdf` ausführen.")
