@@ -28,7 +28,7 @@ from pathlib import Path
 
 from docutils import nodes
 from docutils.utils import new_document
-from labor import LABS  # Titel der Labore, wie die Direktive sie kennt (_ext/labor.py)
+from labor import LABS  # die Labore, wie die Direktive sie kennt (_ext/labor.py)
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
@@ -90,7 +90,7 @@ def lab_note(snippet: str) -> tuple[str, str] | None:
     match = _LAB.search(snippet)
     if match is None or match[1] not in LABS:
         return None
-    return LABS[match[1]], (
+    return LABS[match[1]].lab.title, (
         "Im Online-Buch rechnet hier das mitgelieferte, trainierte Modell direkt im Browser, in "
         "JupyterLab dasselbe Modell mit PyTorch im Notebook (Kurspaket, siehe Einleitung). Auf "
         "Papier lässt sich dieses Labor nicht zeigen."

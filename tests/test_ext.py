@@ -303,7 +303,7 @@ kurspaket = load("kurspaket")
 def _slider(controls: dict, initial: dict):
     import matplotlib.pyplot as plt
 
-    from aufmerksamkeit.interactive import SliderFigure
+    from aufmerksamkeit.notebook.interactive import SliderFigure
 
     def render(**werte):
         fig, ax = plt.subplots(figsize=(1, 1))
@@ -326,10 +326,11 @@ def test_slider_frame_takes_start_frame_and_names_controls():
 
 
 def test_lab_note_for_every_lab():
-    from aufmerksamkeit.labor import LAB_TITLES, placeholder_html
+    from aufmerksamkeit.models.registry import LAB_MODELS
+    from aufmerksamkeit.web.labs import placeholder_html
 
-    for lab, title in LAB_TITLES.items():
-        assert druckfassung.lab_note(placeholder_html(lab))[0] == title
+    for lab, entry in LAB_MODELS.items():
+        assert druckfassung.lab_note(placeholder_html(lab))[0] == entry.lab.title
     assert druckfassung.lab_note('<div data-aufm-labor="unbekannt"></div>') is None
 
 
