@@ -7,6 +7,7 @@ Die Erweiterungen greifen in Interna von myst-nb, sphinx-thebe und dem Theme ein
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 from pathlib import Path
 from types import ModuleType, SimpleNamespace
@@ -290,3 +291,69 @@ def test_notebook_fehler_finds_tracebacks_only():
                                classes=["output", "traceback"])  # fmt: skip
     doc += nodes.literal_block("", "alles gut", classes=["output", "stream"])
     assert notebook_fehler.error_outputs(doc) == ["ZeroDivisionError: division by zero"]
+
+
+# ---------- druckfassung (PDF) und kurspaket (ZIP)
+
+sys.path.insert(0, str(EXT))  # druckfassung liest die Labortitel aus _ext/labor.py
+druckfassung = load("druckfassung")
+kurspaket = load("kurspaket")
+
+
+def _slider(controls: dict, initial: dict):
+    import matplotlib.pyplot as plt
+
+    from aufmerksamkeit.notebook.interactive import SliderFigure
+
+    def render(**werte):
+        fig, ax = plt.subplots(figsize=(1, 1))
+        ax.set_title(str(sorted(werte.items())))
+        return fig
+
+    return SliderFigure(render, lambda **w: f"Bild {sorted(w.items())}", controls, initial=initial)
+
+
+def test_slider_frame_takes_start_frame_and_names_controls():
+    one = _slider({"d_k": ("dₖ", [1, 4, 16])}, {"d_k": 4})
+    uri, alt, note = druckfassung.slider_frame(one.static_html())
+    assert uri == one.frames[1] and alt == "Bild [('d_k', 4)]"
+    assert note.startswith("Im Online-Buch und in JupyterLab lässt sich der Regler „dₖ“")
+    assert "(3 Stellungen, hier: 4)" in note
+    two = _slider({"a": ("A", [1, 2]), "b": ("B", ["x", "y", "z"])}, {"a": 2, "b": "z"})
+    uri, _, note = druckfassung.slider_frame(two.static_html())
+    assert uri == two.frames[5] and "lassen sich die Regler „A“" in note and "hier: z" in note
+    assert druckfassung.slider_frame("<p>keine Abbildung</p>") is None
+
+
+def test_lab_note_for_every_lab():
+    from aufmerksamkeit.models.registry import LAB_MODELS
+    from aufmerksamkeit.web.labs import placeholder_html
+
+    for lab, entry in LAB_MODELS.items():
+        assert druckfassung.lab_note(placeholder_html(lab))[0] == entry.lab.title
+    assert druckfassung.lab_note('<div data-aufm-labor="unbekannt"></div>') is None
+
+
+def test_slim_class_drops_bbm():
+    cls = "\\RequirePackage{pgfplots}\n\\RequirePackage{bbm}\n\\newcommand{\\RR}{\\mathbbm R}"
+    slim = druckfassung.slim_class(cls)
+    assert "{bbm}" not in slim and "\\providecommand{\\mathbbm}{\\mathbb}" in slim
+
+
+def test_kurspaket_files_and_hint(tmp_path):
+    for name in ["pyproject.toml", "requirements.txt", "lib/paket/__init__.py",
+                 "lib/paket/__pycache__/x.pyc", "lib/paket.egg-info/PKG-INFO",
+                 "chapters/a/n.ipynb", "chapters/a/.ipynb_checkpoints/n.ipynb",
+                 "chapters/a/index.md"]:  # fmt: skip
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text('{"cells": []}' if name.endswith(".ipynb") else "x")
+    names = [name for _, name in kurspaket.package_files(tmp_path)]
+    folder = kurspaket.FOLDER
+    assert names == [f"{folder}/chapters/a/n.ipynb", f"{folder}/lib/paket/__init__.py",
+                     f"{folder}/pyproject.toml", f"{folder}/requirements.txt"]  # fmt: skip
+    once = kurspaket.with_hint('{"cells": [{"cell_type": "code", "source": "1"}]}')
+    assert kurspaket.with_hint(once) == once
+    cells = json.loads(once)["cells"]
+    assert len(cells) == 2 and "ModuleNotFoundError" in cells[0]["source"]
+    assert kurspaket.relative_zip_uri("chapters/a/n") == "../../kurspaket.zip"
+    assert kurspaket.relative_zip_uri("intro") == "kurspaket.zip"
