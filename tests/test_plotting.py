@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from aufmerksamkeit import prose, softmax
+from aufmerksamkeit.formatting import leading_digit_floor
 from aufmerksamkeit.plotting import (
     DecimalCommaFormatter,
     decimal_comma,
@@ -67,6 +68,22 @@ def test_decimal_comma_default_is_two_digits():
 )
 def test_percent_is_whole_number_with_narrow_space(value, expected):
     assert percent(value) == f"{expected}{NNBSP}%"
+
+
+@pytest.mark.parametrize(
+    "value,expected",
+    [(1, 1), (9.438, 9), (9.999, 9), (31.883, 30), (97.54, 90), (100.0, 100), (265.597, 200),
+     (299.99, 200), (1999.9, 1000), (np.float64(12.5), 10)],
+)  # fmt: skip
+def test_leading_digit_floor_is_a_lower_bound_with_one_digit(value, expected):
+    assert leading_digit_floor(value) == expected
+    assert leading_digit_floor(value) <= value
+
+
+@pytest.mark.parametrize("value", [0.99, 0, -5, float("nan")])
+def test_leading_digit_floor_refuses_values_below_one(value):
+    with pytest.raises(ValueError, match="Wert ≥ 1"):
+        leading_digit_floor(value)
 
 
 def test_percent_with_digits_and_prose_names_are_the_same_functions():

@@ -26,3 +26,16 @@ def decimal_comma(value: float, digits: int = 2) -> str:
 def percent(share: float, digits: int = 0) -> str:
     """Anteil als Prozentangabe mit schmalem geschütztem Leerzeichen, etwa ``71 %``, ``98,4 %``."""
     return f"{decimal_comma(100 * share, digits)}{NARROW_NBSP}%"
+
+
+def leading_digit_floor(value: float) -> int:
+    """Abgerundet auf die erste Ziffer: ``9.4`` → ``9``, ``97.5`` → ``90``, ``265.6`` → ``200``.
+
+    Für Messwerte, deren letzte Stellen vom Rechner abhängen (etwa ein Speicherverhältnis,
+    das auf ARM um ein Promille anders ausfällt): „mindestens 200“ bleibt auf jedem Rechner
+    wahr, während „266“ auf einem anderen zu „265“ werden kann.
+    """
+    if not value >= 1:
+        raise ValueError(f"leading_digit_floor erwartet einen Wert ≥ 1, erhalten: {value!r}.")
+    magnitude = 10 ** (len(str(int(value))) - 1)
+    return int(value) // magnitude * magnitude
