@@ -27,8 +27,36 @@ help:
 	@echo "make modelle    – alle Modelle des Buchs neu trainieren und speichern"
 	@echo "make robustheit – Aussagen des Texts für 5 Seeds × 3 CPU-Kernel prüfen (Tabelle)"
 
+# Unterstützt: Python 3.11 bis 3.13, auch Debians 3.11.2. Ein älterer Interpreter (etwa das
+# Python 3.9 von macOS) scheiterte sonst erst nach Minuten mit einem Auflösungsfehler von pip.
+PY_VERSION_CHECK := import sys; v = sys.version_info; sys.exit(0 if v >= (3, 11) else 1)
+PY_VERSION := import platform; print(platform.python_version())
+
 $(STAMP): requirements.txt pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@if ! test -x $(BIN)/python; then \
+	  if ! command -v $(PYTHON) > /dev/null; then \
+	    echo "Fehler: Den Python-Interpreter „$(PYTHON)“ gibt es auf diesem Rechner nicht." >&2; \
+	    echo "Wählen Sie einen anderen (3.11 bis 3.13), etwa: make book PYTHON=python3.12" >&2; \
+	    exit 1; \
+	  fi; \
+	  if ! $(PYTHON) -c '$(PY_VERSION_CHECK)' 2> /dev/null; then \
+	    echo "Fehler: „$(PYTHON)“ ist $$($(PYTHON) -c '$(PY_VERSION)' 2> /dev/null | sed 's/^/Python /' | grep . \
+	      || echo 'kein lauffähiges Python');" "der Kurs braucht Python 3.11 bis 3.13." >&2; \
+	    echo "Installieren Sie ein neueres Python und wählen Sie es aus, etwa: make book PYTHON=python3.12" >&2; \
+	    exit 1; \
+	  fi; \
+	  if ! $(PYTHON) -c 'import ensurepip' 2> /dev/null; then \
+	    echo "Fehler: „$(PYTHON)“ kann keine virtuelle Umgebung anlegen (das Modul venv/ensurepip fehlt)." >&2; \
+	    echo "Unter Debian und Ubuntu: sudo apt-get install python3-venv" >&2; \
+	    exit 1; \
+	  fi; \
+	  echo "$(PYTHON) -m venv $(VENV)   # Python $$($(PYTHON) -c '$(PY_VERSION)')"; \
+	  $(PYTHON) -m venv $(VENV); \
+	fi
+	@$(BIN)/python -c '$(PY_VERSION_CHECK)' || { \
+	  echo "Fehler: $(VENV) enthält Python $$($(BIN)/python -c '$(PY_VERSION)'); der Kurs braucht 3.11 bis 3.13." >&2; \
+	  echo "Löschen Sie $(VENV) und beginnen Sie neu, etwa: rm -r $(VENV) && make book PYTHON=python3.12" >&2; \
+	  exit 1; }
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile -r requirements.txt
 	@# Bytecode parallel auf allen Kernen vorübersetzen (pip täte es nacheinander, ~35 s statt ~20 s).
 	@# Nötig, weil manche Umgebungen PYTHONDONTWRITEBYTECODE setzen – dann übersetzte sonst jeder

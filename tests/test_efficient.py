@@ -1,5 +1,6 @@
 """memory_efficient_attention gegen die naive Formel, PyTorch und eine Speichermessung."""
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import torch
@@ -8,7 +9,9 @@ from hypothesis import given, settings, strategies as st
 
 from aufmerksamkeit import scaled_dot_product_attention
 from aufmerksamkeit.core.efficient import memory_efficient_attention
-from aufmerksamkeit.experiments.benchmarks import fit_slope, peak_memory
+from aufmerksamkeit.experiments.benchmarks import MIB, MemoryRow, fit_slope, peak_memory
+from aufmerksamkeit.figures.benchmarks import plot_memory
+from aufmerksamkeit.figures.plotting import figure_summary
 
 
 def random_qkv(rng, batch, length_q, length_k, d, d_v, dtype=np.float64):
@@ -190,3 +193,20 @@ def test_fit_slope_is_least_squares_with_noise():
 def test_fit_slope_rejects_too_few_or_unequal_pairs(lengths, values):
     with pytest.raises(ValueError, match="mindestens zwei Wertepaare gleicher Länge"):
         fit_slope(lengths, values)
+
+
+def test_memory_plot_is_robust_against_a_few_kib_of_noise():
+    # Zwei Läufe, die sich wie unter nbval beobachtet um wenige KiB unterscheiden (13.05 → 13.06)
+    base = [
+        MemoryRow(1024, 13_685_584, 1_450_083, 0.0),
+        MemoryRow(8192, 872_491_648, 3_285_016, 0.0),
+    ]
+    noisy = [MemoryRow(r.length, r.naive_bytes + 4096, r.efficient_bytes - 4096, 0.0) for r in base]
+    summaries = []
+    for rows in (base, noisy):
+        fig = plot_memory(rows)
+        summaries.append(figure_summary(fig))
+        plt.close(fig)
+    assert summaries[0] == summaries[1]
+    assert "[13.00 832.00]" in summaries[0] and "[1.40 3.10]" in summaries[0]
+    assert abs(13_685_584 / MIB - 13) < 0.1  # gezeichnet wird gerundet, nicht verfälscht

@@ -32,7 +32,6 @@ barrierefreiheit = load("barrierefreiheit")
 buch_offline = load("buch_offline")
 buch_schlank = load("buch_schlank")
 ohne_widget_zustand = load("ohne_widget_zustand")
-fusszeile = load("fusszeile")
 uebungsnummern = load("uebungsnummern")
 bibstil = load("bibstil")
 
@@ -202,17 +201,6 @@ def test_widget_state_is_dropped_but_other_scripts_stay():
     ohne_widget_zustand._drop_widget_state(app, "seite", "page.html", {}, None)
     assert list(js_files) == ["plotly"]
     ohne_widget_zustand._drop_widget_state(app, "ohne_notebook", "page.html", {}, None)
-
-
-# ---------- fusszeile ----------
-
-
-def test_footer_drops_only_by():
-    context = {"translate": {"By": "Durch", "Next": "Weiter"}.get}
-    fusszeile._without_by(None, "seite", "page.html", context, None)
-    assert context["translate"]("By") == ""
-    assert context["translate"]("Next") == "Weiter"
-    fusszeile._without_by(None, "seite", "page.html", {}, None)  # kein translate: nichts tun
 
 
 # ---------- uebungsnummern ----------

@@ -11,7 +11,13 @@ import pytest
 
 import aufmerksamkeit
 from aufmerksamkeit import softmax
-from aufmerksamkeit.core.formatting import decimal_comma, largest_remainder, percent, percents
+from aufmerksamkeit.core.formatting import (
+    decimal_comma,
+    largest_remainder,
+    leading_digit_floor,
+    percent,
+    percents,
+)
 from aufmerksamkeit.figures.plotting import (
     DecimalCommaFormatter,
     figure_summary,
@@ -69,6 +75,22 @@ def test_decimal_comma_default_is_two_digits():
 )
 def test_percent_is_whole_number_with_narrow_space(value, expected):
     assert percent(value) == f"{expected}{NNBSP}%"
+
+
+@pytest.mark.parametrize(
+    "value,expected",
+    [(1, 1), (9.438, 9), (9.999, 9), (31.883, 30), (97.54, 90), (100.0, 100), (265.597, 200),
+     (299.99, 200), (1999.9, 1000), (np.float64(12.5), 10)],
+)  # fmt: skip
+def test_leading_digit_floor_is_a_lower_bound_with_one_digit(value, expected):
+    assert leading_digit_floor(value) == expected
+    assert leading_digit_floor(value) <= value
+
+
+@pytest.mark.parametrize("value", [0.99, 0, -5, float("nan")])
+def test_leading_digit_floor_refuses_values_below_one(value):
+    with pytest.raises(ValueError, match="Wert ≥ 1"):
+        leading_digit_floor(value)
 
 
 def test_percent_with_digits():

@@ -1,5 +1,7 @@
 """Tests für den Miniatur-ViT: Patch-Zerlegung, Modellformen, Aufmerksamkeit des Klassen-Tokens."""
 
+import hashlib
+
 import numpy as np
 import pytest
 import torch
@@ -10,8 +12,18 @@ from aufmerksamkeit.models.vision import (
     attention_map,
     image_to_patches,
     load_digit_data,
+    load_digit_images,
+    logistic_regression_accuracy,
     patches_to_image,
 )
+
+# SHA-256 der Bilder (uint8, 1797 × 8 × 8) aus sklearn.datasets.load_digits (scikit-learn 1.9.1),
+# einmal berechnet, als scikit-learn noch installiert war: Die mitgelieferten Ziffern sind genau
+# die Bilder, auf denen der gespeicherte ViT trainiert und gemessen wurde.
+SKLEARN_DIGITS_SHA256 = "8f26b2bd9d135c256808f68f14fdabddde6d9c7f869ae419704b051f0f14b3b3"
+# SHA-256 der Bytes von x_train, y_train, x_test, y_test (float32 / int64) auf dem alten Weg:
+# train_test_split(load_digits().images / 16, …, test_size=0.25, random_state=0, stratify=…).
+SKLEARN_SPLIT_SHA256 = "df28d677843d0623c392d16707dd34a4b7f26fc877f879ed3d0d0e973af58bb1"
 
 
 @settings(max_examples=30, deadline=None)
@@ -83,6 +95,44 @@ def test_digit_split_is_fixed_and_disjoint():
     train = {bytes(x.numpy()) for x in a.x_train}
     overlap = sum(bytes(x.numpy()) in train for x in a.x_test)
     assert overlap < 10  # load_digits enthält nur wenige exakte Doppelungen
+
+
+def test_shipped_digits_are_the_sklearn_digits():
+    images, labels = load_digit_images()
+    assert images.dtype == np.uint8 and images.shape == (1797, 8, 8)
+    assert hashlib.sha256(images.tobytes()).hexdigest() == SKLEARN_DIGITS_SHA256
+    assert int(images.max()) == 16 and labels.dtype == np.int64
+    assert np.bincount(labels).tolist() == [178, 182, 177, 183, 181, 182, 181, 179, 174, 180]
+
+
+def test_digit_split_is_byte_identical_to_the_sklearn_split():
+    data = load_digit_data()
+    digest = hashlib.sha256()
+    for tensor in (data.x_train, data.y_train, data.x_test, data.y_test):
+        digest.update(tensor.numpy().tobytes())
+    assert digest.hexdigest() == SKLEARN_SPLIT_SHA256
+    assert data.x_train.dtype == torch.float32 and data.y_train.dtype == torch.long
+    # geschichtet: jede Ziffer zu etwa 25 % im Test
+    share = np.bincount(data.y_test.numpy()) / np.bincount(load_digit_images()[1])
+    assert np.all(np.abs(share - 0.25) < 0.01)
+
+
+def test_only_the_shipped_split_exists():
+    with pytest.raises(ValueError, match=r"nur der Split test_fraction=0\.25, seed=0"):
+        load_digit_data(test_fraction=0.2)
+    with pytest.raises(ValueError, match="seed=1"):
+        load_digit_data(seed=1)
+
+
+def test_logistic_regression_baseline_reaches_its_unique_optimum():
+    data = load_digit_data()
+    accuracy, logits = logistic_regression_accuracy(data)
+    assert logits.shape == (450, 10)
+    # scikit-learn 1.9.1, LogisticRegression(max_iter=2000) auf demselben Split: 436 von 450 richtig
+    assert round(accuracy * 450) == 436
+    # streng konvex: mit stärkerer Bestrafung ein anderes, aber wieder eindeutiges Ergebnis
+    _, stronger = logistic_regression_accuracy(data, l2=100.0)
+    assert stronger.abs().max() < logits.abs().max()
 
 
 def test_attention_map_repeats_patch_weights():

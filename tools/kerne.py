@@ -5,6 +5,13 @@ Befehlssätze der CPU (AVX-512, AVX2 …). Andere Befehlssätze runden anders.
 Mit diesen Umgebungsvariablen rechnet derselbe Rechner wie ein anderer:
 ``avx2`` wie ein typischer Laptop, ``default`` ganz ohne Vektorbefehle.
 
+Die Variablen gelten nur für x86-64. Auf anderen CPUs (ARM: Apple Silicon, Raspberry Pi,
+Graviton) gibt es weder AVX2 noch MKL; PyTorch warnte dort bei ``ATEN_CPU_CAPABILITY=avx2``
+auf stderr, und strenges nbval sähe die Warnung in jeder Zelle. Dort läuft ``avx2`` deshalb
+nativ – die ARM-Kerne runden ohnehin anders als die AVX-512-Kerne, mit denen die Ausgaben
+gespeichert wurden –, und ``default`` wählt nur PyTorchs Kerne ohne eigene Vektorbefehle
+(``ATEN_CPU_CAPABILITY=default`` gibt es auf jeder CPU).
+
 Aufruf: ``python tools/kerne.py <kern> -- <befehl …>``; ``native`` ändert nichts.
 """
 
@@ -13,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
@@ -37,11 +45,48 @@ KERNELS: dict[str, dict[str, str]] = {
 }
 
 
-def kernel_environment(kernel: str) -> dict[str, str]:
-    """Die Umgebung des aktuellen Prozesses, ergänzt um die Variablen für ``kernel``."""
+# Auf CPUs ohne x86-Befehlssätze: nur, was PyTorch dort kennt (siehe oben).
+OTHER_CPU_KERNELS: dict[str, dict[str, str]] = {
+    "native": {},
+    "avx2": {},
+    "default": {"ATEN_CPU_CAPABILITY": "default"},
+}
+
+X86_MACHINES = {"x86_64", "amd64", "x64", "i386", "i686"}
+
+
+def is_x86(machine: str | None = None) -> bool:
+    """Ob ``machine`` (Vorgabe: ``platform.machine()``) eine x86-CPU bezeichnet."""
+    return (platform.machine() if machine is None else machine).lower() in X86_MACHINES
+
+
+def kernel_variables(kernel: str, machine: str | None = None) -> dict[str, str]:
+    """Die Umgebungsvariablen für ``kernel`` auf der CPU ``machine`` (Vorgabe: diese)."""
     if kernel not in KERNELS:
         raise ValueError(f"Unbekannter Kernel {kernel!r}; möglich: {sorted(KERNELS)}.")
-    return {**os.environ, **KERNELS[kernel]}
+    return dict((KERNELS if is_x86(machine) else OTHER_CPU_KERNELS)[kernel])
+
+
+def kernel_note(kernel: str, machine: str | None = None) -> str | None:
+    """Hinweis, wenn sich ``kernel`` auf dieser CPU nicht nachstellen lässt, sonst ``None``."""
+    machine = platform.machine() if machine is None else machine
+    if is_x86(machine) or kernel == "native":
+        return None
+    if kernel == "avx2":
+        return (
+            f"Hinweis: Kernel „avx2“ gibt es nur auf x86-64; auf dieser CPU ({machine}) läuft "
+            "der Befehl mit den nativen Kernen – auch sie runden anders als die AVX-512-Kerne, "
+            "mit denen die Ausgaben gespeichert wurden."
+        )
+    return (
+        f"Hinweis: Auf dieser CPU ({machine}) stellt Kernel „{kernel}“ nur PyTorchs Kerne "
+        "ohne Vektorbefehle ein (ATEN_CPU_CAPABILITY=default); NumPy rechnet nativ."
+    )
+
+
+def kernel_environment(kernel: str, machine: str | None = None) -> dict[str, str]:
+    """Die Umgebung des aktuellen Prozesses, ergänzt um die Variablen für ``kernel``."""
+    return {**os.environ, **kernel_variables(kernel, machine)}
 
 
 def run_json_worker(command: list[str], kernel: str, label: str) -> list[dict]:
@@ -89,7 +134,10 @@ def report_failures(rows: Sequence[dict], label: Callable[[dict], str]) -> int:
 def main(argv: list[str]) -> None:
     if len(argv) < 3 or argv[1] != "--":
         sys.exit("Aufruf: python tools/kerne.py <native|avx2|default> -- <befehl …>")
-    os.execvpe(argv[2], argv[2:], kernel_environment(argv[0]))
+    environment = kernel_environment(argv[0])
+    if note := kernel_note(argv[0]):
+        print(note, file=sys.stderr, flush=True)
+    os.execvpe(argv[2], argv[2:], environment)
 
 
 if __name__ == "__main__":

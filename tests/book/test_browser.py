@@ -385,6 +385,25 @@ def test_notebook_zum_herunterladen(page: str, befund: Befund) -> None:
     assert links, f"{page}: kein Download-Link auf {ziel} (Knopf „.ipynb“ fehlt)"
 
 
+def test_fusszeile_nennt_das_kursteam_ohne_durch() -> None:
+    """Unter jeder Seite: „Das Kursteam“, Copyright und Datum – ohne das „Durch“ des Themes.
+
+    sphinx-book-theme schreibt sonst ``translate('By') + author`` („Durch Das Kursteam“);
+    ``_config.yml`` ersetzt dessen Baustein author.html durch ``extra_footer``.
+    """
+    footers = {}
+    for page in PAGES:
+        html = (BOOK_HTML / page).read_text(encoding="utf-8")
+        start = html.find('<footer class="bd-footer-content')
+        if start >= 0:  # index.html leitet nur weiter und hat keine Fußzeile
+            footer = html[start : html.find("</footer>", start)]
+            footers[page] = " ".join(re.sub(r"<[^>]+>", " ", footer).split())
+    assert len(footers) >= len(PAGES) - 1, f"Fußzeile fehlt: {sorted(set(PAGES) - set(footers))}"
+    pattern = r"Das Kursteam © Copyright \d{4} Zuletzt aktualisiert am [\d.]+\."
+    falsch = [f"{page}: {t!r}" for page, t in footers.items() if not re.fullmatch(pattern, t)]
+    assert not falsch, "Fußzeile anders als erwartet:\n" + _liste(falsch)
+
+
 def _bib_keys() -> set[str]:
     bib = (ROOT / "references.bib").read_text(encoding="utf-8")
     return set(re.findall(r"@\w+\s*\{\s*([^,\s]+)\s*,", bib))

@@ -53,3 +53,16 @@ def percents(shares: Sequence[float]) -> list[str]:
     Einzeln gerundet ergäbe ``[0.335, 0.335, 0.33]`` 101 %; hier 34 % + 33 % + 33 % = 100 %.
     """
     return [percent(w / 100) for w in largest_remainder(shares)]
+
+
+def leading_digit_floor(value: float) -> int:
+    """Abgerundet auf die erste Ziffer: ``9.4`` → ``9``, ``97.5`` → ``90``, ``265.6`` → ``200``.
+
+    Für Messwerte, deren letzte Stellen vom Rechner abhängen (etwa ein Speicherverhältnis,
+    das auf ARM um ein Promille anders ausfällt): „mindestens 200“ bleibt auf jedem Rechner
+    wahr, während „266“ auf einem anderen zu „265“ werden kann.
+    """
+    if not value >= 1:
+        raise ValueError(f"leading_digit_floor erwartet einen Wert ≥ 1, erhalten: {value!r}.")
+    magnitude = 10 ** (len(str(int(value))) - 1)
+    return int(value) // magnitude * magnitude

@@ -30,11 +30,17 @@ def plot_scaling(result: ScalingResult, start: int = 0) -> Figure:
 
 
 def plot_memory(rows: Sequence[MemoryRow]) -> Figure:
-    """Log-log-Diagramm des Spitzen-Speichers beider Varianten."""
+    """Log-log-Diagramm des Spitzen-Speichers beider Varianten.
+
+    Gezeichnet auf ganze (naiv) bzw. zehntel MiB (blockweise) gerundet: Die letzten KiB
+    schwanken von Lauf zu Lauf (tracemalloc sieht auch Allokationen anderer Threads, etwa
+    des Jupyter-Kernels), die gerundeten Werte nicht.
+    """
     lengths = [row.length for row in rows]
     fig, ax = plt.subplots(figsize=(6, 3.5), layout="constrained")
-    ax.loglog(lengths, [r.naive_bytes / MIB for r in rows], "o-", label="naiv (ganze n×n-Matrix)")
-    efficient = [r.efficient_bytes / MIB for r in rows]
+    naive = [round(r.naive_bytes / MIB) for r in rows]
+    ax.loglog(lengths, naive, "o-", label="naiv (ganze n×n-Matrix)")
+    efficient = [round(r.efficient_bytes / MIB, 1) for r in rows]
     ax.loglog(lengths, efficient, "^-", label="blockweise (Online-Softmax)")
     ax.set_xscale("log", base=2)
     ax.set_xlabel("Sequenzlänge n")
