@@ -238,7 +238,11 @@ def collect_solutions(app: Sphinx, doctree: nodes.document, docname: str) -> Non
             groups[chapter] = group
             top += group
         wrapper = addnodes.start_of_file(docname=origin)
-        wrapper += nodes.raw("", rf"\phantomsection\label{{{label}}}", format="latex")
+        # Needspace: Reicht der Platz nicht mehr für den Anfang der Lösung, beginnt sie auf der
+        # nächsten Seite – dann stehen Sprungmarke (Seitenzahl im Verweis) und Titel zusammen.
+        wrapper += nodes.raw(
+            "", rf"\Needspace{{8\baselineskip}}\phantomsection\label{{{label}}}", format="latex"
+        )
         wrapper += solution
         exercise = registry.get(solution.get("target_label", ""))
         if exercise is not None:
