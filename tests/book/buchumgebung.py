@@ -21,6 +21,21 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 BOOK_HTML = Path(os.environ.get("BUCH_HTML", ROOT / "_build" / "html")).resolve()
 PAGE_WEIGHTS: dict[str, int] = {}  # Seite → Bytes (für die Zusammenfassung am Ende)
+#: JavaScript-Baustein für page.evaluate: wartet (höchstens 20 s) auf MathJax, Schriften und Bilder.
+#: Er gehört in den Rumpf einer ``async``-Funktion, etwa ``"async () => {" + … + "}"``.
+WAIT_UNTIL_RENDERED_JS = """
+  const timeout = (ms) => new Promise(r => setTimeout(r, ms));
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+    await Promise.race([MathJax.startup.promise, timeout(20000)]);
+  }
+  await Promise.race([document.fonts.ready, timeout(10000)]);
+  const imgs = Array.from(document.images);
+  await Promise.race([Promise.all(imgs.map(img => {
+    if (img.loading === "lazy") { img.loading = "eager"; }
+    return img.decode().catch(() => null);
+  })), timeout(10000)]);
+"""
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -17,7 +17,14 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from buchumgebung import BOOK_HTML, PAGE_WEIGHTS, ROOT, book_pages, require_book
+from buchumgebung import (
+    BOOK_HTML,
+    PAGE_WEIGHTS,
+    ROOT,
+    WAIT_UNTIL_RENDERED_JS,
+    book_pages,
+    require_book,
+)
 
 PAGES = book_pages()
 PAGE_PARAMS = PAGES or [pytest.param(None, id="kein-gebautes-buch")]
@@ -64,21 +71,14 @@ class Befund:
 # --------------------------------------------------------------------------- Laden
 
 
-_PROBE_JS = """
+_PROBE_JS = (
+    """
 async () => {
   // Auf MathJax warten (falls geladen), dann auf Schriften und Bilder.
   // Höchstens 20 s: Hängt MathJax (z. B. fehlende Komponente), scheitert der Formeltest.
-  const timeout = (ms) => new Promise(r => setTimeout(r, ms));
-  if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
-    await Promise.race([MathJax.startup.promise, timeout(20000)]);
-  }
-  await Promise.race([document.fonts.ready, timeout(10000)]);
-  const imgs = Array.from(document.images);
-  await Promise.race([Promise.all(imgs.map(img => {
-    if (img.loading === "lazy") { img.loading = "eager"; }
-    return img.decode().catch(() => null);
-  })), timeout(10000)]);
-  const mathNodes = Array.from(document.querySelectorAll(".math"));
+"""
+    + WAIT_UNTIL_RENDERED_JS
+    + """  const mathNodes = Array.from(document.querySelectorAll(".math"));
   const clone = document.querySelector("main") ?
       document.querySelector("main").cloneNode(true) : document.body.cloneNode(true);
   clone.querySelectorAll("pre, code, script, style, mjx-container, textarea, .highlight")
@@ -104,6 +104,7 @@ async () => {
   };
 }
 """
+)
 
 _SLIDER_JS = """
 async () => {

@@ -19,25 +19,18 @@ from __future__ import annotations
 import re
 
 import pytest
-from buchumgebung import BOOK_HTML, book_pages, require_book
+from buchumgebung import BOOK_HTML, WAIT_UNTIL_RENDERED_JS, book_pages, require_book
 
 PAGES = book_pages()
 PAGE_PARAMS = PAGES or [pytest.param(None, id="kein-gebautes-buch")]
 WIDTH, HEIGHT = 390, 844
 
-_MEASURE_JS = """
+_MEASURE_JS = (
+    """
 async (width) => {
-  const timeout = (ms) => new Promise(r => setTimeout(r, ms));
-  if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
-    await Promise.race([MathJax.startup.promise, timeout(20000)]);
-  }
-  await Promise.race([document.fonts.ready, timeout(10000)]);
-  const imgs = Array.from(document.images);
-  await Promise.race([Promise.all(imgs.map(img => {
-    if (img.loading === "lazy") { img.loading = "eager"; }
-    return img.decode().catch(() => null);
-  })), timeout(10000)]);
-  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+"""
+    + WAIT_UNTIL_RENDERED_JS
+    + """  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
 
   const selector = (el) => {
     const parts = [];
@@ -112,6 +105,7 @@ async (width) => {
   return { scrollWidth, innerWidth: window.innerWidth, offenders: offenders.slice(0, 8) };
 }
 """
+)
 
 
 def measure(browser: object, base: str, page_name: str) -> dict:
