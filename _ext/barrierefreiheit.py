@@ -67,6 +67,7 @@ def setup(app: Sphinx) -> dict:
     # CSS und Skript einmal beim Start anmelden: Sphinx hängt sie an jede Seite.
     app.add_css_file("barrierefreiheit.css")  # liegt in _assets (html_static_path)
     app.add_js_file("mathjax-tastatur.js", defer="defer")
+    app.add_js_file("drucken.js", defer="defer")  # Kästen vor dem Drucken aufklappen
     # Erst „build-finished“: Die korrigierten Stellen entstehen in Jinja-Templates und
     # Python-Code des Themes beim Schreiben der Seiten – vorher gibt es sie nicht, und
     # im Doctree kommen sie nie vor. Nach einem abgebrochenen Bau ändern wir nichts.
