@@ -31,11 +31,13 @@ from torch import nn
 from aufmerksamkeit.models.pronoun.model import train_pronoun_model
 from aufmerksamkeit.models.recall import (
     RECALL_BUDGET,
+    RECALL_CLAIMS,
     RECALL_LENGTH,
     AttentionClassifier,
     RecallVocabulary,
     accuracy_by_distance,
     make_recall_splits,
+    train_recall_model,
 )
 from aufmerksamkeit.models.training import (
     Claim,
@@ -150,6 +152,19 @@ def train_head_variant(variant: str, seed: int = 0) -> TrainingResult:
     return train_pronoun_model(seed, **HEAD_VARIANTS[variant])
 
 
+#: Mehr Budget für das LSTM aus 22.5.2 (Epochen; Übung „Mehr Budget für das LSTM“).
+LSTM_BUDGETS: dict[str, int] = {"lstm_4_epochs": 4, "lstm_12_epochs": 12}
+
+
+def train_lstm_budget(variant: str, seed: int = 0) -> TrainingResult:
+    """Trainiert das LSTM der Abrufaufgabe mit 4 (wie im Buch) oder 12 Epochen."""
+    if variant not in LSTM_BUDGETS:
+        raise ValueError(
+            f"variant muss einer von {sorted(LSTM_BUDGETS)} sein, erhalten: {variant!r}."
+        )
+    return train_recall_model("lstm", seed, epochs=LSTM_BUDGETS[variant])
+
+
 #: Was der Text über jede Variante sagt; ``tools/block_ablation.py`` prüft es für
 #: mehrere Seeds und CPU-Kernel.
 ABLATION_CLAIMS: dict[str, tuple[Claim, ...]] = {
@@ -171,12 +186,18 @@ ABLATION_CLAIMS: dict[str, tuple[Claim, ...]] = {
     "several_heads": (
         Claim("Mehrere Köpfe: Testgenauigkeit mindestens 0,98", "test_accuracy", 0.98),
     ),
+    "lstm_4_epochs": RECALL_CLAIMS["lstm"],
+    "lstm_12_epochs": (
+        Claim("LSTM, 12 Epochen: bei großem Abstand (Δ ≥ 32) mindestens 0,5 richtig",
+              "far_accuracy", 0.5),
+    ),
 }  # fmt: skip
 
 #: Experiment → (Trainingsfunktion, Varianten, Messwert für Tabelle und Abbildung).
 EXPERIMENTS = {
     "block": (train_block_variant, tuple(VARIANTS), "accuracy"),
     "heads": (train_head_variant, tuple(HEAD_VARIANTS), "test_accuracy"),
+    "lstm_budget": (train_lstm_budget, tuple(LSTM_BUDGETS), "far_accuracy"),
 }
 
 
