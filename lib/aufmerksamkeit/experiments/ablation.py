@@ -28,6 +28,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from aufmerksamkeit.models.char_gpt import CHAR_GPT_CLAIMS, train_char_gpt
 from aufmerksamkeit.models.pronoun.model import train_pronoun_model
 from aufmerksamkeit.models.recall import (
     RECALL_BUDGET,
@@ -165,6 +166,20 @@ def train_lstm_budget(variant: str, seed: int = 0) -> TrainingResult:
     return train_recall_model("lstm", seed, epochs=LSTM_BUDGETS[variant])
 
 
+#: Wie weit das Zeichen-GPT aus 22.6 zurückschaut (Zeichen; Übung „Wie weit schaut das Modell
+#: zurück?“).
+CHAR_CONTEXTS: dict[str, int] = {"context_32": 32, "context_4": 4}
+
+
+def train_char_context(variant: str, seed: int = 0) -> TrainingResult:
+    """Trainiert das Zeichen-GPT mit 32 (wie im Buch) oder 4 Zeichen Kontext."""
+    if variant not in CHAR_CONTEXTS:
+        raise ValueError(
+            f"variant muss einer von {sorted(CHAR_CONTEXTS)} sein, erhalten: {variant!r}."
+        )
+    return train_char_gpt(seed, context=CHAR_CONTEXTS[variant])
+
+
 #: Was der Text über jede Variante sagt; ``tools/block_ablation.py`` prüft es für
 #: mehrere Seeds und CPU-Kernel.
 ABLATION_CLAIMS: dict[str, tuple[Claim, ...]] = {
@@ -186,6 +201,11 @@ ABLATION_CLAIMS: dict[str, tuple[Claim, ...]] = {
     "several_heads": (
         Claim("Mehrere Köpfe: Testgenauigkeit mindestens 0,98", "test_accuracy", 0.98),
     ),
+    "context_32": CHAR_GPT_CLAIMS,
+    "context_4": (
+        Claim("Zeichen-GPT, 4 Zeichen Kontext: Validierungsverlust höchstens so groß wie der des "
+              "Bigramm-Modells", "margin_to_bigram", 0.0),
+    ),
     "lstm_4_epochs": RECALL_CLAIMS["lstm"],
     "lstm_12_epochs": (
         Claim("LSTM, 12 Epochen: bei großem Abstand (Δ ≥ 32) mindestens 0,5 richtig",
@@ -198,6 +218,7 @@ EXPERIMENTS = {
     "block": (train_block_variant, tuple(VARIANTS), "accuracy"),
     "heads": (train_head_variant, tuple(HEAD_VARIANTS), "test_accuracy"),
     "lstm_budget": (train_lstm_budget, tuple(LSTM_BUDGETS), "far_accuracy"),
+    "char_context": (train_char_context, tuple(CHAR_CONTEXTS), "val_loss"),
 }
 
 

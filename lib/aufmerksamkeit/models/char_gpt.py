@@ -181,10 +181,13 @@ def make_char_data(context: int = CONTEXT) -> CharData:
     return CharData(vocab, train_data, val_data, x_train, y_train, x_val, y_val)
 
 
-def train_char_gpt(seed: int = 0) -> TrainingResult:
-    """Trainiert das Zeichen-GPT auf dem Lehrtext und vergleicht mit dem Bigramm-Modell."""
-    data = make_char_data()
-    config = {"vocab_size": len(data.vocab), "context": CONTEXT, "embed_dim": 48,
+def train_char_gpt(seed: int = 0, context: int = CONTEXT) -> TrainingResult:
+    """Trainiert das Zeichen-GPT auf dem Lehrtext und vergleicht mit dem Bigramm-Modell.
+
+    ``context`` ist die Fensterlänge in Zeichen (im Buch 32; Übung: 4).
+    """
+    data = make_char_data(context)
+    config = {"vocab_size": len(data.vocab), "context": context, "embed_dim": 48,
               "num_heads": 4, "num_layers": 2}  # fmt: skip
     bigram = bigram_loss(bigram_log_probs(data.train_data, len(data.vocab)), data.val_data)
 
