@@ -7,6 +7,7 @@ import pytest
 import torch
 
 from aufmerksamkeit.models.char_gpt import load_char_gpt, sample
+from aufmerksamkeit.models.pronoun.corpus import tokenize
 from aufmerksamkeit.models.pronoun.model import load_pronoun_model
 from aufmerksamkeit.models.vision import load_vit
 from aufmerksamkeit.notebook import labor
@@ -121,6 +122,18 @@ def test_check_sentence_hinweise() -> None:
     assert "kein Pronomen" in labor.check_sentence(["Die", "Katze", "Katze"], vocab, 12)
     assert labor.check_sentence(["Die", "Katze", "sie"], vocab, 12) == ""
     assert labor.check_sentence(["sie", "Katze", "Die"], vocab, 12) == ""
+
+
+def test_vorschlag_nur_aus_derselben_rolle(pronoun) -> None:
+    """Ein Vorschlag passt zur Stelle: kein Nomen für ein Adjektiv und umgekehrt."""
+    _, corpus = pronoun
+    adjektiv_stelle = tokenize("Die Katze sprang über die Mauer, weil sie flach war.")
+    hinweis = labor.check_sentence(adjektiv_stelle, corpus.vocab, 12)
+    assert "„flach“" in hinweis and "Bach" not in hinweis  # „Bach“ ist ein Nomen
+    nomen_stelle = tokenize("Die Katze sprang über die steif, weil sie hoch war.")
+    assert "meinten Sie „Stein“" in labor.check_sentence(nomen_stelle, corpus.vocab, 12)
+    tippfehler = tokenize("Die Katze sprang über die Mauer, weil sie muede war.")
+    assert "meinten Sie „müde“" in labor.check_sentence(tippfehler, corpus.vocab, 12)
 
 
 def test_textgenerierung_labor_erzeugt_und_zeigt_schritte(char_gpt) -> None:

@@ -187,11 +187,27 @@ def bars_html(items: Sequence[tuple[str, float]], strong: int = 0) -> str:
 # --- Pronomen-Labor
 
 
+_NOUNS = FEMININE_ACTORS + MASCULINE_ACTORS + FEMININE_OBSTACLES + MASCULINE_OBSTACLES
+_ARTICLES = ("Die", "die", "Der", "der", "Den", "den", "Dem", "dem")
+
+
+def same_role_words(tokens: Sequence[str], index: int, vocab: Sequence[str]) -> list[str]:
+    """Wörter, die an Stelle ``index`` dieselbe Rolle hätten: nach „sie“/„er“ ein Adjektiv,
+    nach einem Artikel ein Nomen, sonst der ganze Wortschatz (wie ``sameRoleWords`` in JS)."""
+    previous = tokens[index - 1] if index > 0 else ""
+    if previous in PRONOUNS:
+        return [w for w in ACTOR_ADJECTIVES + OBSTACLE_ADJECTIVES if w in vocab]
+    if previous in _ARTICLES:
+        return [w for w in _NOUNS if w in vocab]
+    return list(vocab)
+
+
 def check_sentence(tokens: Sequence[str], vocab: Sequence[str], max_len: int) -> str:
     """Deutscher Hinweis, warum das Modell den Satz nicht verarbeiten kann – oder ``""``."""
     unknown = [t for t in tokens if t not in set(vocab)]
     if unknown:
-        guess = difflib.get_close_matches(unknown[0], vocab, n=1, cutoff=0.6)
+        candidates = same_role_words(tokens, list(tokens).index(unknown[0]), vocab)
+        guess = difflib.get_close_matches(unknown[0], candidates, n=1, cutoff=0.6)
         hint = f" – meinten Sie „{guess[0]}“?" if guess else "."
         return (
             f"Das Wort „{unknown[0]}“ kennt das Modell nicht{hint} Es kennt nur die "
