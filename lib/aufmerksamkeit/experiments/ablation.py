@@ -97,10 +97,16 @@ def position_similarity(x: torch.Tensor) -> float:
     return (off_diagonal / (length * (length - 1))).mean().item()
 
 
+def choose_variant(variants: dict[str, Any], variant: str) -> Any:
+    """``variants[variant]``; eine unbekannte Variante gibt eine deutsche Fehlermeldung."""
+    if variant not in variants:
+        raise ValueError(f"variant muss einer von {sorted(variants)} sein, erhalten: {variant!r}.")
+    return variants[variant]
+
+
 def block_variant_config(variant: str, num_layers: int = ABLATION_LAYERS) -> dict[str, Any]:
     """Konstruktor-Argumente des Blockstapels (:class:`AttentionClassifier`) für eine Variante."""
-    if variant not in VARIANTS:
-        raise ValueError(f"variant muss einer von {sorted(VARIANTS)} sein, erhalten: {variant!r}.")
+    options = choose_variant(VARIANTS, variant)
     vocab = RecallVocabulary()
     return {
         "vocab_size": vocab.size,
@@ -109,7 +115,7 @@ def block_variant_config(variant: str, num_layers: int = ABLATION_LAYERS) -> dic
         "num_classes": vocab.num_classes,
         "max_len": RECALL_LENGTH,
         "num_layers": num_layers,
-        **VARIANTS[variant],
+        **options,
     }
 
 
@@ -146,11 +152,7 @@ HEAD_VARIANTS: dict[str, dict[str, int]] = {
 
 def train_head_variant(variant: str, seed: int = 0) -> TrainingResult:
     """Trainiert das Pronomen-Modell aus 22.2 mit einem Kopf je Schicht oder wie im Buch."""
-    if variant not in HEAD_VARIANTS:
-        raise ValueError(
-            f"variant muss einer von {sorted(HEAD_VARIANTS)} sein, erhalten: {variant!r}."
-        )
-    return train_pronoun_model(seed, **HEAD_VARIANTS[variant])
+    return train_pronoun_model(seed, **choose_variant(HEAD_VARIANTS, variant))
 
 
 #: Mehr Budget für das LSTM aus 22.5.2 (Epochen; Übung „Mehr Budget für das LSTM“).
@@ -159,11 +161,7 @@ LSTM_BUDGETS: dict[str, int] = {"lstm_4_epochs": 4, "lstm_12_epochs": 12}
 
 def train_lstm_budget(variant: str, seed: int = 0) -> TrainingResult:
     """Trainiert das LSTM der Abrufaufgabe mit 4 (wie im Buch) oder 12 Epochen."""
-    if variant not in LSTM_BUDGETS:
-        raise ValueError(
-            f"variant muss einer von {sorted(LSTM_BUDGETS)} sein, erhalten: {variant!r}."
-        )
-    return train_recall_model("lstm", seed, epochs=LSTM_BUDGETS[variant])
+    return train_recall_model("lstm", seed, epochs=choose_variant(LSTM_BUDGETS, variant))
 
 
 #: Wie weit das Zeichen-GPT aus 22.6 zurückschaut (Zeichen; Übung „Wie weit schaut das Modell
@@ -173,11 +171,7 @@ CHAR_CONTEXTS: dict[str, int] = {"context_32": 32, "context_4": 4}
 
 def train_char_context(variant: str, seed: int = 0) -> TrainingResult:
     """Trainiert das Zeichen-GPT mit 32 (wie im Buch) oder 4 Zeichen Kontext."""
-    if variant not in CHAR_CONTEXTS:
-        raise ValueError(
-            f"variant muss einer von {sorted(CHAR_CONTEXTS)} sein, erhalten: {variant!r}."
-        )
-    return train_char_gpt(seed, context=CHAR_CONTEXTS[variant])
+    return train_char_gpt(seed, context=choose_variant(CHAR_CONTEXTS, variant))
 
 
 #: Was der Text über jede Variante sagt; ``tools/block_ablation.py`` prüft es für

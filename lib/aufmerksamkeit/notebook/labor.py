@@ -31,13 +31,13 @@ from torch import nn
 
 from aufmerksamkeit.core.formatting import decimal_comma, largest_remainder, percent, percents
 from aufmerksamkeit.models.pronoun.corpus import (
-    ACTOR_ADJECTIVES,
+    ADJECTIVES,
     FEMININE_ACTORS,
     FEMININE_OBSTACLES,
     FRAMES,
     MASCULINE_ACTORS,
     MASCULINE_OBSTACLES,
-    OBSTACLE_ADJECTIVES,
+    NOUNS,
     PRONOUNS,
     SEED_FRAME,
     detokenize,
@@ -187,7 +187,6 @@ def bars_html(items: Sequence[tuple[str, float]], strong: int = 0) -> str:
 # --- Pronomen-Labor
 
 
-_NOUNS = FEMININE_ACTORS + MASCULINE_ACTORS + FEMININE_OBSTACLES + MASCULINE_OBSTACLES
 _ARTICLES = ("Die", "die", "Der", "der", "Den", "den", "Dem", "dem")
 
 
@@ -196,9 +195,9 @@ def same_role_words(tokens: Sequence[str], index: int, vocab: Sequence[str]) -> 
     nach einem Artikel ein Nomen, sonst der ganze Wortschatz (wie ``sameRoleWords`` in JS)."""
     previous = tokens[index - 1] if index > 0 else ""
     if previous in PRONOUNS:
-        return [w for w in ACTOR_ADJECTIVES + OBSTACLE_ADJECTIVES if w in vocab]
+        return [w for w in ADJECTIVES if w in vocab]
     if previous in _ARTICLES:
-        return [w for w in _NOUNS if w in vocab]
+        return [w for w in NOUNS if w in vocab]
     return list(vocab)
 
 
@@ -273,7 +272,7 @@ def pronoun_lab(model: nn.Module, corpus) -> Labor:
         options=obstacles["f"], value="Mauer", description="Hindernis", layout=layout
     )
     adjective = widgets.Dropdown(
-        options=list(ACTOR_ADJECTIVES + OBSTACLE_ADJECTIVES), value="hoch", description="Adjektiv",
+        options=list(ADJECTIVES), value="hoch", description="Adjektiv",
         layout=layout,
     )  # fmt: skip
     frame = widgets.Dropdown(

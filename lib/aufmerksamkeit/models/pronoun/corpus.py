@@ -57,6 +57,9 @@ ACTOR_ADJECTIVES = (
 )
 OBSTACLE_ADJECTIVES = ("hoch", "glatt", "breit", "niedrig", "schmal", "nass", "rutschig", "steil")
 PRONOUNS = ("sie", "er")
+#: Alle Nomen (Handelnde, dann Hindernisse) und alle Adjektive des Korpus.
+NOUNS = FEMININE_ACTORS + MASCULINE_ACTORS + FEMININE_OBSTACLES + MASCULINE_OBSTACLES
+ADJECTIVES = ACTOR_ADJECTIVES + OBSTACLE_ADJECTIVES
 
 #: Die Satzrahmen: Tokens mit Platzhaltern. ART/NOM/ACC: Artikel (Satzanfang, Nominativ,
 #: Akkusativ), ACTOR/OBSTACLE: die Nomen, PRONOUN und ADJECTIVE.
@@ -313,15 +316,14 @@ def make_pronoun_corpus(
             (MASCULINE_ACTORS, MASCULINE_OBSTACLES),
         ):
             for actor, obstacle, adjective in itertools.product(
-                gender_actors, gender_obstacles, ACTOR_ADJECTIVES + OBSTACLE_ADJECTIVES
+                gender_actors, gender_obstacles, ADJECTIVES
             ):
                 examples.append(make_sentence(actor, obstacle, adjective, frame))
 
     vocab = sorted({t for f in FRAMES for g in _GENDER for t in make_sentence(
         *(("Katze", "Mauer") if g == "f" else ("Hund", "Zaun")), "hoch", f).tokens}
-        | set(FEMININE_ACTORS + MASCULINE_ACTORS + FEMININE_OBSTACLES + MASCULINE_OBSTACLES)
-        | set(ACTOR_ADJECTIVES + OBSTACLE_ADJECTIVES))  # fmt: skip
-    nouns = list(FEMININE_ACTORS + MASCULINE_ACTORS + FEMININE_OBSTACLES + MASCULINE_OBSTACLES)
+        | set(NOUNS) | set(ADJECTIVES))  # fmt: skip
+    nouns = list(NOUNS)
     corpus = PronounCorpus(examples, vocab, nouns, frozenset(held_out), frozenset(in_frame))
     for i, e in enumerate(examples):
         (corpus.test_indices if corpus.is_test(e) else corpus.train_indices).append(i)
